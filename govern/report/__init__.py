@@ -1,0 +1,33 @@
+"""Reporters: one module per output format, all rendering the same list of Findings."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from govern.rules.finding import Finding
+
+FORMATS: dict[str, str] = {
+    "text": "govern.report.text",
+    "json": "govern.report.json_report",
+}
+
+
+@dataclass
+class Report:
+    """What every reporter renders: findings plus the context they came from."""
+
+    command: str
+    findings: list[Finding]
+    inputs: list[str] = field(default_factory=list)
+    fail_on: str = "ERR"
+    failed: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """Render `report` in format `fmt` (one of FORMATS)."""
+    module = importlib.import_module(FORMATS[fmt])
+    text: str = module.render(report, color=color)
+    return text

@@ -1,0 +1,44 @@
+"""Human-readable text report, grouped by file, coloured when writing to a terminal."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from govern.report import Report
+from govern.rules.finding import Level, sort_findings, summarize
+
+_COLORS = {Level.ERR: "31", Level.WARN: "33", Level.INFO: "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    findings = sort_findings(report.findings)
+    lines: list[str] = []
+    by_file = sorted(findings, key=lambda f: (f.location.file or "", f.location.line or 0))
+    for file, group in groupby(by_file, key=lambda f: f.location.file or ""):
+        lines.append(_paint(file or "(no file)", "1", color))
+        for f in sorted(group, key=lambda f: (f.location.line or 0, -f.level, f.id)):
+            where = ""
+            if f.location.line is not None:
+                where = f"{f.location.line}"
+                if f.location.col is not None:
+                    where += f":{f.location.col}"
+            level = _paint(f"{f.level.name:<4}", _COLORS[f.level], color)
+            lines.append(f"  {where:>9}  {level}  {f.id}  {f.message}")
+            if f.location.pointer:
+                lines.append(f"  {'':>9}        at {f.location.pointer}")
+        lines.append("")
+    counts = summarize(findings)
+    if not findings:
+        lines.append(f"{report.command}: no findings in {len(report.inputs)} contract(s)")
+    else:
+        parts = ", ".join(f"{counts[n]} {n}" for n in ("ERR", "WARN", "INFO") if counts[n])
+        verdict = "FAIL" if report.failed else "ok"
+        lines.append(
+            f"{report.command}: {counts['total']} finding(s) ({parts}) in "
+            f"{len(report.inputs)} contract(s); fail-on {report.fail_on}: {verdict}"
+        )
+    return "\n".join(lines) + "\n"

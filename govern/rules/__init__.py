@@ -1,0 +1,1 @@
+"""Shared rule machinery: findings, the rule registry and the engine that runs rules."""
