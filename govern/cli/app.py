@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from govern import __version__
+from govern.cli import diff as diff_cmd
 from govern.cli import lint as lint_cmd
 from govern.cli import rules as rules_cmd
 
@@ -38,6 +39,7 @@ def root(
 
 
 app.command("lint", help=lint_cmd.HELP)(lint_cmd.lint)
+app.command("diff", help=diff_cmd.HELP)(diff_cmd.diff)
 app.command("rules", help=rules_cmd.HELP)(rules_cmd.rules)
 
 

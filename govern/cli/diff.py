@@ -1,0 +1,84 @@
+"""`govern diff`: breaking changes between two revisions of a contract."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from govern.cli.common import emit, fail, guarded, use_color
+
+HELP = (
+    "Report every change between two revisions of a contract, each with a level: ERR breaks "
+    "existing clients, WARN may break them, INFO is compatible.\n\n"
+    "BASE and REVISION are paths (files or directories) or git revisions as REF:path "
+    "(e.g. origin/main:contracts/orders/openapi.yaml). With --base REF, give one PATH: the "
+    "working-tree PATH is compared with the same path at REF.\n\n"
+    "JSON Schema files are checked in schema-registry modes (--mode, --strictness); "
+    "AsyncAPI payloads take their direction from each operation; .proto trees use buf's rule "
+    "categories (--category).\n\n"
+    "Exit 1 when a finding is at or above --fail-on (default ERR), 2 on usage or input errors."
+)
+
+
+def diff(
+    base_arg: str = typer.Argument(..., metavar="BASE", help="Base revision: path or REF:path (or PATH with --base)."),
+    revision_arg: Optional[str] = typer.Argument(None, metavar="REVISION", help="New revision: path or REF:path."),
+    base_ref: Optional[str] = typer.Option(None, "--base", help="Compare the working-tree PATH with PATH at this git ref."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
+    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
+    mode: str = typer.Option("BACKWARD", "--mode", help="JSON Schema compatibility mode: BACKWARD, FORWARD, FULL, NONE, or *_TRANSITIVE (checks every earlier git revision of the file)."),
+    strictness: str = typer.Option("strict", "--strictness", help="Schema-registry policy for JSON Schema: strict or lenient."),
+    category: str = typer.Option("FILE", "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE."),
+    proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
+    max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
+    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
+) -> None:
+    def body() -> None:
+        from contextlib import ExitStack
+
+        from govern.diff.run import DiffOptions, check_options, diff_contracts, load_side
+        from govern.diff.transitive import load_history
+        from govern.errors import EXIT_POLICY
+        from govern.load.model import Limits
+        from govern.report import FORMATS, Report, render
+        from govern.rules.finding import Level
+
+        if fmt not in FORMATS:
+            fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        try:
+            threshold = Level.parse(fail_on)
+        except ValueError as exc:
+            fail(f"--fail-on: {exc}")
+        if max_file_mb <= 0:
+            fail("--max-file-mb must be positive")
+        options = DiffOptions(
+            mode=mode.upper(),
+            strictness=strictness.lower(),
+            category=category.upper(),
+            import_paths=list(proto_path),
+            limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
+        )
+        check_options(options)
+        if base_ref is not None:
+            if revision_arg is not None:
+                fail("with --base REF give one PATH, not BASE and REVISION")
+            base_spec, revision_spec = f"{base_ref}:{base_arg}", base_arg
+        else:
+            if revision_arg is None:
+                fail("give BASE and REVISION, or PATH with --base REF")
+            base_spec, revision_spec = base_arg, revision_arg
+        with ExitStack() as stack:
+            base = load_side(base_spec, stack, options)
+            revision = load_side(revision_spec, stack, options)
+            if options.mode.endswith("_TRANSITIVE"):
+                options.history = load_history(base_spec, base, stack, options)
+            findings = diff_contracts(base, revision, options)
+        failed = any(f.level >= threshold for f in findings)
+        report = Report("diff", findings, [base.path, revision.path], threshold.name, failed)
+        emit(render(report, fmt, color=use_color(output, no_color)), output)
+        if failed:
+            raise typer.Exit(EXIT_POLICY)
+
+    guarded(body)
