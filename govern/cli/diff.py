@@ -25,7 +25,7 @@ def diff(
     base_arg: str = typer.Argument(..., metavar="BASE", help="Base revision: path or REF:path (or PATH with --base)."),
     revision_arg: Optional[str] = typer.Argument(None, metavar="REVISION", help="New revision: path or REF:path."),
     base_ref: Optional[str] = typer.Option(None, "--base", help="Compare the working-tree PATH with PATH at this git ref."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
     fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
     mode: str = typer.Option("BACKWARD", "--mode", help="JSON Schema compatibility mode: BACKWARD, FORWARD, FULL, NONE, or *_TRANSITIVE (checks every earlier git revision of the file)."),

@@ -19,7 +19,7 @@ HELP = (
 
 def lint(
     paths: List[str] = typer.Argument(..., metavar="PATH...", help="Contract files or directories."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text or json."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
     fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
     proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),

@@ -11,6 +11,11 @@ from govern.rules.finding import Finding
 FORMATS: dict[str, str] = {
     "text": "govern.report.text",
     "json": "govern.report.json_report",
+    "markdown": "govern.report.markdown",
+    "sarif": "govern.report.sarif",
+    "junit": "govern.report.junit",
+    "github": "govern.report.github",
+    "gitlab": "govern.report.gitlab",
 }
 
 

@@ -10,6 +10,19 @@ from govern.rules.finding import Level, sort_findings, summarize
 _COLORS = {Level.ERR: "31", Level.WARN: "33", Level.INFO: "36"}
 
 
+def _clean(text: str) -> str:
+    """Neutralise control characters from contract content (no escape-code injection)."""
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append(" ")
+        elif ord(ch) < 32 or ord(ch) == 127 or 0x80 <= ord(ch) < 0xA0:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
@@ -19,7 +32,7 @@ def render(report: Report, *, color: bool = False) -> str:
     lines: list[str] = []
     by_file = sorted(findings, key=lambda f: (f.location.file or "", f.location.line or 0))
     for file, group in groupby(by_file, key=lambda f: f.location.file or ""):
-        lines.append(_paint(file or "(no file)", "1", color))
+        lines.append(_paint(_clean(file) if file else "(no file)", "1", color))
         for f in sorted(group, key=lambda f: (f.location.line or 0, -f.level, f.id)):
             where = ""
             if f.location.line is not None:
@@ -27,9 +40,9 @@ def render(report: Report, *, color: bool = False) -> str:
                 if f.location.col is not None:
                     where += f":{f.location.col}"
             level = _paint(f"{f.level.name:<4}", _COLORS[f.level], color)
-            lines.append(f"  {where:>9}  {level}  {f.id}  {f.message}")
+            lines.append(f"  {where:>9}  {level}  {f.id}  {_clean(f.message)}")
             if f.location.pointer:
-                lines.append(f"  {'':>9}        at {f.location.pointer}")
+                lines.append(f"  {'':>9}        at {_clean(f.location.pointer)}")
         lines.append("")
     counts = summarize(findings)
     if not findings:
