@@ -86,6 +86,7 @@ class Contract:
     descriptors: Any = None
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    refs: Any = field(default=None, repr=False)  # govern.load.refs.RefResolver, built on demand
 
     @property
     def data(self) -> Any:

@@ -1,0 +1,155 @@
+"""OpenAPI 3.0/3.1 documents: version detection and openapi-spec-validator, with no network.
+
+The validator resolves `$ref`s through handlers that serve only the files RefResolver already
+loaded (and checked), so it can neither fetch nor read anything else. Its keyword validators
+are wrapped to prefix each error's path with the spec path being checked, which is how errors
+about a parameter or a schema in another file still get a file:line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from govern.errors import InputError
+from govern.load.jsonschema import summarize
+from govern.load.model import Contract, Document, Limits, Problem
+from govern.load.refs import RefResolver, load_tree
+
+RULE_INVALID = "openapi-invalid"
+_VERSION = re.compile(r"^3\.(\d+)\.\d+(-.+)?$")
+_VALIDATORS = {0: "OpenAPIV30SpecValidator", 1: "OpenAPIV31SpecValidator", 2: "OpenAPIV32SpecValidator"}
+
+
+def openapi_version(doc: Document) -> str:
+    """The document's `openapi` version string; InputError for Swagger 2.0 or unsupported versions."""
+    data = doc.data
+    if isinstance(data, dict) and "swagger" in data and "openapi" not in data:
+        raise InputError(
+            doc.path,
+            "Swagger 2.0 is not supported; convert to OpenAPI 3 (e.g. with swagger2openapi)",
+            line=doc.source.locate("/swagger").line,
+        )
+    version = data.get("openapi") if isinstance(data, dict) else None
+    where = doc.source.locate("/openapi")
+    if not isinstance(version, str):
+        raise InputError(
+            doc.path, f"`openapi` must be a version string such as \"3.1.0\", not {version!r}", line=where.line
+        )
+    match = _VERSION.match(version)
+    if not match or int(match.group(1)) not in _VALIDATORS:
+        raise InputError(doc.path, f"OpenAPI {version} is not supported; use 3.0.x or 3.1.x", line=where.line)
+    return version
+
+
+def minor(version: str) -> str:
+    """`3.1` for `3.1.0`."""
+    return ".".join(version.split(".")[:2])
+
+
+def load_openapi(root: Document, *, limits: Limits, boundary: str | None = None) -> Contract:
+    """An OpenAPI contract: the root, every file its refs reach, and its spec violations as Problems."""
+    version = openapi_version(root)
+    resolver = load_tree(root, limits, boundary=boundary, use_ids=not version.startswith("3.0"))
+    contract = Contract("openapi", root.path, version, root, dict(resolver.documents))
+    resolver.attach(contract)
+    contract.problems = validate_openapi(version, resolver, root.path)
+    return contract
+
+
+def validate_openapi(version: str, resolver: RefResolver, root: str) -> list[Problem]:
+    """Every openapi-spec-validator error as a Problem with file:line."""
+    from jsonschema_path import SchemaPath
+    from referencing.exceptions import Unresolvable
+
+    cls = _tracking_validator(int(version.split(".")[1]))
+    base_uri = Path(os.path.abspath(root)).as_uri()
+    spec = SchemaPath.from_dict(resolver.documents[root].data, base_uri=base_uri, handlers=_Handlers(resolver))
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    errors = cls(spec).iter_errors()
+    try:
+        while True:
+            try:
+                error = next(errors)
+            except StopIteration:
+                break
+            except (InputError, RecursionError, Unresolvable):
+                raise
+            except Exception as exc:  # the keyword checks assume a structurally valid document
+                if problems:
+                    break
+                raise InputError(root, f"openapi-spec-validator failed: {type(exc).__name__}: {exc}") from None
+            path, message = summarize(error)
+            location = resolver.locate_path(root, path)
+            key = (f"{location.file}#{location.pointer}", message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(Problem(RULE_INVALID, message, location))
+    except RecursionError:
+        raise InputError(root, "document nested too deeply to validate") from None
+    except Unresolvable as exc:
+        raise InputError(root, f"cannot resolve {exc}") from None
+    finally:
+        cache = getattr(getattr(cls.iter_errors, "__wrapped__", None), "cache_clear", None)
+        if cache:
+            cache()
+    return problems
+
+
+class _Handlers(dict):  # type: ignore[type-arg]
+    """Ref handlers for every URI scheme: serve loaded files, refuse everything else."""
+
+    def __init__(self, resolver: RefResolver) -> None:
+        super().__init__()
+        self._resolver = resolver
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str) -> Any:
+        return self._serve
+
+    def get(self, scheme: str, default: Any = None) -> Any:
+        return self._serve
+
+    def _serve(self, uri: str) -> Any:
+        parts = urlsplit(uri)
+        if parts.scheme == "file":
+            real = os.path.realpath(url2pathname(parts.path))
+            for key, doc in self._resolver.documents.items():
+                if os.path.realpath(key) == real:
+                    return doc.data
+        raise LookupError(f"{uri} is not a loaded file; refusing to fetch it")
+
+
+@cache
+def _tracking_validator(minor_version: int) -> Any:
+    """The spec validator class for 3.<minor>, its keyword validators made path-aware."""
+    import openapi_spec_validator
+
+    base = getattr(openapi_spec_validator, _VALIDATORS[minor_version])
+    keywords = {name: _path_aware(kw) for name, kw in base.keyword_validators.items()}
+    return type(f"Govern{base.__name__}", (base,), {"keyword_validators": keywords})
+
+
+def _path_aware(cls: type) -> type:
+    """Subclass a keyword validator so errors it yields get the spec path prefixed to their path."""
+    from jsonschema_path import SchemaPath
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        for error in cls.__call__(self, *args, **kwargs):
+            if where is not None and not getattr(error, "_govern_placed", False):
+                error.path.extendleft(reversed(where.parts))
+                error._govern_placed = True
+            yield error
+
+    return type(cls.__name__, (cls,), {"__call__": __call__})
+
