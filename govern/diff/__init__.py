@@ -1,0 +1,1 @@
+"""Breaking-change detection: one package per contract kind, all producing Findings."""
