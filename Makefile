@@ -17,14 +17,22 @@ install: $(STAMP)
 
 ## demo: set up, then lint and diff the bundled example contracts
 demo: $(STAMP)
-	@echo "== govern lint contracts/ (every example contract, both revisions)"
-	@$(GOVERN) lint contracts/ ; echo "   exit code $$?"
+	@echo "== govern lint contracts/   (every example contract, both revisions)"
+	@$(GOVERN) lint contracts/ ; echo "   -> exit code $$?"
 	@echo
-	@echo "== govern lint --format json contracts/orders/v2/openapi.yaml (machine output)"
-	@$(GOVERN) lint --format json contracts/orders/v2/openapi.yaml | head -20 ; true
+	@echo "== govern diff contracts/orders/v1/openapi.yaml contracts/orders/v2/openapi.yaml   (REST)"
+	@$(GOVERN) diff contracts/orders/v1/openapi.yaml contracts/orders/v2/openapi.yaml ; echo "   -> exit code $$?"
 	@echo
-	@echo "== govern rules --kind lint"
-	@$(GOVERN) rules --kind lint
+	@echo "== govern diff contracts/payments/v1 contracts/payments/v2   (gRPC, buf categories)"
+	@$(GOVERN) diff contracts/payments/v1 contracts/payments/v2 ; echo "   -> exit code $$?"
+	@echo
+	@echo "== govern diff contracts/events/v1/asyncapi.yaml contracts/events/v2/asyncapi.yaml   (events)"
+	@$(GOVERN) diff contracts/events/v1/asyncapi.yaml contracts/events/v2/asyncapi.yaml ; echo "   -> exit code $$?"
+	@echo
+	@echo "== govern diff --mode FULL contracts/schemas/v1/order-placed.schema.json contracts/schemas/v2/order-placed.schema.json"
+	@$(GOVERN) diff --mode FULL contracts/schemas/v1/order-placed.schema.json contracts/schemas/v2/order-placed.schema.json ; echo "   -> exit code $$?"
+	@echo
+	@echo "Exit code 1 above means: breaking changes found (as intended in the v2 examples)."
 
 ## test: set up, then run the whole test suite
 test: $(STAMP)

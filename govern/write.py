@@ -9,6 +9,16 @@ from pathlib import Path
 from govern.errors import UsageError
 
 
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; new files get 0666 less the umask (like open())."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> None:
     """Write `text` to `path` via a temp file in the same directory and an atomic rename.
 
@@ -24,6 +34,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = T
         raise UsageError(f"{target}: directory {parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, target)

@@ -7,6 +7,7 @@ import typer
 from govern import __version__
 from govern.cli import diff as diff_cmd
 from govern.cli import lint as lint_cmd
+from govern.cli import recommend as recommend_cmd
 from govern.cli import rules as rules_cmd
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ def root(
 
 app.command("lint", help=lint_cmd.HELP)(lint_cmd.lint)
 app.command("diff", help=diff_cmd.HELP)(diff_cmd.diff)
+app.command("recommend", help=recommend_cmd.HELP)(recommend_cmd.recommend)
 app.command("rules", help=rules_cmd.HELP)(rules_cmd.rules)
 
 
