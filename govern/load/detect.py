@@ -202,7 +202,7 @@ def _load_dir(path: str, limits: Limits, import_paths: list[str] | None, ref_roo
     files = [f for f in found if not os.path.isdir(f)]
     if not found:
         raise InputError(path, f"no contracts found in {path}")
-    if not files:
+    if not files and len(found) == 1:
         from govern.load.proto import load_proto
 
         return load_proto(found[0], import_paths=import_paths, limits=limits)

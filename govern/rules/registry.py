@@ -12,6 +12,10 @@ from govern.rules.finding import Level
 KIND_MODULES: dict[str, tuple[str, ...]] = {
     "lint": ("govern.lint.validity",),
     "jsonschema": ("govern.diff.schema.rules",),
+    "proto": ("govern.diff.proto.rules",),
+    "openapi": ("govern.diff.openapi.rules",),
+    "asyncapi": ("govern.diff.asyncapi.rules",),
+    "check": ("govern.check",),
 }
 
 

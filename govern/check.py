@@ -1,0 +1,187 @@
+"""`govern check`: every contract in a repository, linted and diffed against a git base."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from govern.diff.run import DiffOptions
+from govern.errors import InputError
+from govern.rules.finding import Finding, Level, Location
+from govern.rules.registry import declare
+
+KIND = "check"
+
+CONTRACT_ADDED = declare(
+    "contract-added",
+    level=Level.INFO,
+    kind=KIND,
+    area="repository",
+    description="A contract exists in the working tree that did not exist at the base revision.",
+    why="New contracts cannot break existing clients; they are listed for the changelog.",
+)
+CONTRACT_REMOVED = declare(
+    "contract-removed",
+    level=Level.ERR,
+    kind=KIND,
+    area="repository",
+    description="A contract that existed at the base revision is gone from the working tree.",
+    why="Every client of the removed API, service or event stream breaks.",
+)
+
+
+@dataclass
+class Plan:
+    """What one check run will do."""
+
+    contracts: list[str]
+    changed: set[str] = field(default_factory=set)
+    base: str | None = None
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    contracts: list[str]
+    diffed: list[str]
+    added: list[str]
+    removed: list[str]
+
+
+def _git_lines(args: list[str], cwd: str) -> list[str]:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise InputError(None, f"git {' '.join(args[:2])} failed: {' '.join(proc.stderr.split())}")
+    return [line for line in proc.stdout.splitlines() if line]
+
+
+def _scope_of(contract: str) -> str:
+    """The directory whose files make up a contract (its folder, or the proto import root)."""
+    return contract if os.path.isdir(contract) else os.path.dirname(contract) or "."
+
+
+def changed_files(base_commit: str, paths: list[str], root: str) -> set[str]:
+    """Absolute paths of files that differ between `base_commit` and the working tree (incl. new files)."""
+    rel = [os.path.relpath(os.path.abspath(p), root) for p in paths]
+    names = _git_lines(["diff", "--name-only", "--no-renames", base_commit, "--", *rel], root)
+    names += _git_lines(["ls-files", "--others", "--exclude-standard", "--", *rel], root)
+    return {os.path.join(root, n) for n in names}
+
+
+def plan(paths: list[str], base: str | None, limits_files: int = 20_000) -> Plan:
+    from govern.load import discover
+    from govern.load.model import Limits
+
+    limits = Limits(max_files=limits_files)
+    contracts: list[str] = []
+    for path in paths:
+        if not os.path.exists(path):
+            raise InputError(path, "no such file or directory")
+        contracts += discover(path, limits) if os.path.isdir(path) else [path]
+    contracts = sorted(dict.fromkeys(contracts))
+    result = Plan(contracts)
+    if base is None:
+        return result
+    from govern.load.git import repo_root, resolve_ref
+
+    root = repo_root(".")
+    for path in paths:
+        if os.path.relpath(os.path.abspath(path), root).startswith(".."):
+            raise InputError(path, f"is outside the git repository at {root}")
+    commit = resolve_ref(base, root)
+    result.base = base
+    changed = changed_files(commit, paths, root)
+    for contract in contracts:
+        scope = os.path.abspath(_scope_of(contract))
+        if any(c == scope or c.startswith(scope + os.sep) for c in changed):
+            result.changed.add(contract)
+    result.removed = _removed_contracts(commit, paths, contracts, root, limits)
+    return result
+
+
+def _removed_contracts(commit: str, paths: list[str], current: list[str], root: str, limits: object) -> list[str]:
+    """Contracts discovered in the base revision's copy of `paths` that no longer exist."""
+    import io
+    import shutil
+    import tarfile
+    import tempfile
+
+    from govern.load import discover
+
+    rel = [os.path.relpath(os.path.abspath(p), root) for p in paths if os.path.isdir(p)]
+    if not rel:
+        return []
+    proc = subprocess.run(["git", "archive", "--format=tar", commit, "--", *rel], cwd=root, capture_output=True, check=False)
+    if proc.returncode != 0:  # the paths may be new since the base: nothing can have been removed
+        return []
+    tmp = tempfile.mkdtemp(prefix="govern-base-")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        now = {os.path.relpath(os.path.abspath(c), root) for c in current}
+        removed = []
+        for r in rel:
+            if not os.path.isdir(os.path.join(tmp, r)):
+                continue
+            for found in discover(os.path.join(tmp, r), limits):  # type: ignore[arg-type]
+                relative = os.path.relpath(found, tmp)
+                if relative not in now:
+                    removed.append(relative)
+        return sorted(removed)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_one(contract: str, base: str | None, changed: bool, options: DiffOptions) -> tuple[list[Finding], str]:
+    """Lint one contract and, if it changed since `base`, diff it. Returns findings and a status."""
+    from govern.diff.run import diff_contracts, load_side
+    from govern.lint import lint_contract
+    from govern.load import load_contract
+    from govern.load.git import NotAtRevision
+
+    current = load_contract(contract, mode="collect", limits=options.limits, import_paths=options.import_paths or None)
+    findings = lint_contract(current)
+    if base is None or not changed:
+        return findings, "linted"
+    if current.problems:
+        return findings, "invalid"  # lint findings already say why; a diff needs a valid contract
+    with ExitStack() as stack:
+        try:
+            old = load_side(f"{base}:{contract}", stack, options)
+        except NotAtRevision:
+            loc = Location(contract, None, None, None)
+            findings.append(Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, f"new contract (not present at {base})", loc, KIND))
+            return findings, "added"
+        findings += diff_contracts(old, current, options)
+    return findings, "diffed"
+
+
+def run_check(paths: list[str], base: str | None, options: DiffOptions, jobs: int) -> CheckResult:
+    work = plan(paths, base)
+    findings: list[Finding] = []
+    diffed: list[str] = []
+    added: list[str] = []
+    tasks = [(c, base, c in work.changed, options) for c in work.contracts]
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_check_task, tasks))
+    else:
+        results = [_check_task(t) for t in tasks]
+    for (contract, *_), (found, status) in zip(tasks, results):
+        findings += found
+        if status == "diffed":
+            diffed.append(contract)
+        elif status == "added":
+            added.append(contract)
+    for gone in work.removed:
+        loc = Location(f"{base}:{gone}", None, None, None)
+        findings.append(Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, f"contract {gone} was removed", loc, KIND))
+    return CheckResult(findings, work.contracts, diffed, added, work.removed)
+
+
+def _check_task(task: tuple[str, str | None, bool, DiffOptions]) -> tuple[list[Finding], str]:
+    return check_one(*task)

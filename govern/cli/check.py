@@ -1,0 +1,67 @@
+"""`govern check`: lint every contract in the repository and diff the changed ones against a base."""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional
+
+import typer
+
+from govern.cli.common import emit, fail, guarded, use_color
+
+HELP = (
+    "Check every contract under PATH (default: the current directory): lint each one and, "
+    "with --base REF, diff each contract that changed since REF against its version there.\n\n"
+    "New contracts are listed (INFO contract-added); contracts that existed at REF and are gone "
+    "are breaking (ERR contract-removed). Contracts are processed in parallel (--jobs). "
+    "One combined report in any --format.\n\n"
+    "Exit 1 when a finding is at or above --fail-on (default ERR), 2 on usage or input errors."
+)
+
+
+def check(
+    paths: List[str] = typer.Argument(None, metavar="[PATH]...", help="Directories or contract files (default: .)."),
+    base: Optional[str] = typer.Option(None, "--base", help="Git ref to diff changed contracts against (e.g. origin/main)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
+    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
+    category: str = typer.Option("FILE", "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel workers (default: number of CPU cores)."),
+    proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
+    max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
+    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
+) -> None:
+    def body() -> None:
+        from govern.check import run_check
+        from govern.diff.run import DiffOptions, check_options
+        from govern.errors import EXIT_POLICY
+        from govern.load.model import Limits
+        from govern.report import FORMATS, Report, render
+        from govern.rules.finding import Level
+
+        if fmt not in FORMATS:
+            fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        try:
+            threshold = Level.parse(fail_on)
+        except ValueError as exc:
+            fail(f"--fail-on: {exc}")
+        if max_file_mb <= 0:
+            fail("--max-file-mb must be positive")
+        if jobs < 0:
+            fail("--jobs must be 0 (all cores) or positive")
+        options = DiffOptions(
+            category=category.upper(),
+            import_paths=list(proto_path),
+            limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
+        )
+        check_options(options)
+        workers = jobs or os.cpu_count() or 1
+        result = run_check(list(paths or ["."]), base, options, workers)
+        failed = any(f.level >= threshold for f in result.findings)
+        meta = {"base": base, "diffed": result.diffed, "added": result.added, "removed": result.removed}
+        report = Report("check", result.findings, result.contracts, threshold.name, failed, meta)
+        emit(render(report, fmt, color=use_color(output, no_color)), output)
+        if failed:
+            raise typer.Exit(EXIT_POLICY)
+
+    guarded(body)
