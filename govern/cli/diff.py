@@ -28,7 +28,7 @@ def diff(
     fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
     fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
-    mode: str = typer.Option("BACKWARD", "--mode", help="JSON Schema compatibility mode: BACKWARD, FORWARD, FULL, NONE, or *_TRANSITIVE (checks every earlier git revision of the file)."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="Schema compatibility mode: BACKWARD, FORWARD, FULL, NONE, or *_TRANSITIVE (checks every earlier git revision of the file). Default: BACKWARD for JSON Schema files; for AsyncAPI each operation decides (send: FORWARD, receive: BACKWARD) unless --mode is given."),
     strictness: str = typer.Option("strict", "--strictness", help="Schema-registry policy for JSON Schema: strict or lenient."),
     category: str = typer.Option("FILE", "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE."),
     proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
@@ -54,7 +54,7 @@ def diff(
         if max_file_mb <= 0:
             fail("--max-file-mb must be positive")
         options = DiffOptions(
-            mode=mode.upper(),
+            mode=mode.upper() if mode is not None else None,
             strictness=strictness.lower(),
             category=category.upper(),
             import_paths=list(proto_path),
@@ -72,7 +72,7 @@ def diff(
         with ExitStack() as stack:
             base = load_side(base_spec, stack, options)
             revision = load_side(revision_spec, stack, options)
-            if options.mode.endswith("_TRANSITIVE"):
+            if options.wants_history():
                 options.history = load_history(base_spec, base, stack, options)
             findings = diff_contracts(base, revision, options)
         failed = any(f.level >= threshold for f in findings)

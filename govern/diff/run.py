@@ -35,18 +35,30 @@ DIFFERS: dict[str, tuple[str, str]] = {
 class DiffOptions:
     """Knobs of one diff; each kind reads the ones that apply to it."""
 
-    mode: str = "BACKWARD"
+    # None: each kind's default (JSON Schema files: BACKWARD; AsyncAPI: from each operation's
+    # action). An explicit mode on an AsyncAPI diff applies to every message.
+    mode: str | None = None
     strictness: str = "strict"
     category: str = "FILE"
     import_paths: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     # For *_TRANSITIVE modes: earlier revisions of the base, oldest first (loaded contracts).
     history: list[Contract] = field(default_factory=list)
+    # AsyncAPI: compatibility mode per channel (id or address), e.g. from .govern.yaml.
+    channel_modes: dict[str, str] = field(default_factory=dict)
+
+    def wants_history(self) -> bool:
+        """Whether some mode in effect is *_TRANSITIVE (the earlier revisions must be loaded)."""
+        modes = [self.mode, *self.channel_modes.values()]
+        return any(m is not None and m.upper().endswith("_TRANSITIVE") for m in modes)
 
 
 def check_options(options: DiffOptions) -> None:
-    if options.mode not in MODES:
+    if options.mode is not None and options.mode not in MODES:
         raise UsageError(f"unknown --mode {options.mode!r}; choose one of: {', '.join(MODES)}")
+    for channel, channel_mode in options.channel_modes.items():
+        if str(channel_mode).upper() not in MODES:
+            raise UsageError(f"unknown mode {channel_mode!r} for channel {channel!r}; choose one of: {', '.join(MODES)}")
     if options.strictness not in STRICTNESS:
         raise UsageError(f"unknown --strictness {options.strictness!r}; choose strict or lenient")
     if options.category not in CATEGORIES:
