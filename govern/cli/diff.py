@@ -70,15 +70,42 @@ def diff(
                 fail("give BASE and REVISION, or PATH with --base REF")
             base_spec, revision_spec = base_arg, revision_arg
         with ExitStack() as stack:
-            base = load_side(base_spec, stack, options)
-            revision = load_side(revision_spec, stack, options)
-            if options.wants_history():
-                options.history = load_history(base_spec, base, stack, options)
-            findings = diff_contracts(base, revision, options)
+            lifecycle = _lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
+            if lifecycle is not None:
+                findings = [lifecycle]
+            else:
+                base = load_side(base_spec, stack, options)
+                revision = load_side(revision_spec, stack, options)
+                if options.wants_history():
+                    options.history = load_history(base_spec, base, stack, options)
+                findings = diff_contracts(base, revision, options)
         failed = any(f.level >= threshold for f in findings)
-        report = Report("diff", findings, [base.path, revision.path], threshold.name, failed)
+        report = Report("diff", findings, [base_spec, revision_spec], threshold.name, failed)
         emit(render(report, fmt, color=use_color(output, no_color)), output)
         if failed:
             raise typer.Exit(EXIT_POLICY)
 
     guarded(body)
+
+
+def _lifecycle_finding(base_ref, path, base_spec, stack, options):  # type: ignore[no-untyped-def]
+    """With --base: a contract new since REF (INFO) or deleted since REF (ERR), else None."""
+    if base_ref is None:
+        return None
+    import os
+
+    from govern.check import CONTRACT_ADDED, CONTRACT_REMOVED, KIND
+    from govern.diff.run import load_side
+    from govern.load.git import NotAtRevision
+    from govern.rules.finding import Finding, Location
+
+    if not os.path.exists(path):
+        load_side(base_spec, stack, options)  # raises if it is missing at REF too
+        return Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, f"contract {path} was removed since {base_ref}",
+                       Location(base_spec), KIND)
+    try:
+        load_side(base_spec, stack, options)
+    except NotAtRevision:
+        return Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, f"new contract (not present at {base_ref})",
+                       Location(path), KIND)
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -42,6 +43,8 @@ class DiffOptions:
     category: str = "FILE"
     import_paths: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
+    # Temporary git checkouts (prefix -> "REF:") so findings can name REF:path, not a temp dir.
+    labels: dict[str, str] = field(default_factory=dict)
     # For *_TRANSITIVE modes: earlier revisions of the base, oldest first (loaded contracts).
     history: list[Contract] = field(default_factory=list)
     # AsyncAPI: compatibility mode per channel (id or address), e.g. from .govern.yaml.
@@ -84,7 +87,40 @@ def diff_contracts(base: Contract, revision: Contract, options: DiffOptions) -> 
             raise UsageError(f"diff of {_describe(base)} contracts is not available in this build") from None
         raise
     findings: list[Finding] = getattr(module, fn_name)(base, revision, options)
-    return findings
+    return relabel(findings, options.labels)
+
+
+def relabel(findings: list[Finding], labels: dict[str, str]) -> list[Finding]:
+    """Show `REF:path` instead of a temporary git checkout in file names and messages."""
+    if not labels:
+        return findings
+    import os
+    from dataclasses import replace
+
+    def fix(text: str | None) -> str | None:
+        if not text:
+            return text
+        full = os.path.abspath(text) if not text.startswith(tuple(labels.values())) else text
+        for prefix, label in labels.items():
+            if full.startswith(prefix):
+                return label + full[len(prefix):]
+        return text
+
+    def fix_message(text: str) -> str:
+        for prefix, label in labels.items():
+            text = text.replace(prefix, label)
+        return text
+
+    out = []
+    for f in findings:
+        loc = replace(f.location, file=fix(f.location.file))
+        out.append(replace(f, location=loc, message=fix_message(f.message)))
+    return out
+
+
+def display_name(arg: str, contract: Contract, options: DiffOptions) -> str:
+    """What to call a loaded side in reports: the argument as given for REF:path inputs."""
+    return arg if any(contract.path.startswith(p) or os.path.abspath(contract.path).startswith(p) for p in options.labels) else contract.path
 
 
 def _describe(contract: Contract) -> str:
@@ -101,28 +137,24 @@ def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".") 
     spec = parse_spec(arg, cwd)
     if spec is None:
         return load_contract(arg, mode="strict", limits=options.limits, import_paths=options.import_paths or None)
-    local = stack.enter_context(checkout_path(spec, cwd=cwd))
-    contract = load_contract(local, mode="strict", limits=options.limits, import_paths=options.import_paths or None)
-    _relabel(contract, local, spec.ref, spec.path)
-    return contract
-
-
-def _relabel(contract: Contract, local: str, ref: str, repo_path: str) -> None:
-    """Show `REF:path` instead of the temporary checkout in every file name."""
     import os
 
-    tmp_root = os.path.abspath(local)[: -len(os.path.normpath(repo_path))]
+    from govern.load.git import repo_root
 
-    def label(path: str) -> str:
-        full = os.path.abspath(path)
-        if full.startswith(tmp_root):
-            return f"{ref}:{full[len(tmp_root):]}"
-        return path
-
-    contract.path = label(contract.path)
-    docs = list(contract.documents.values())
-    if contract.document is not None:
-        docs.append(contract.document)
-    for doc in docs:
-        doc.path = label(doc.path)
-        doc.source.file = label(doc.source.file)
+    # Proto import roots given on the command line must be read at the same revision: extract
+    # the whole tree then, and point them into the checkout.
+    scope = "." if options.import_paths else None
+    local = stack.enter_context(checkout_path(spec, scope=scope, cwd=cwd))
+    checkout_root = os.path.abspath(local)[: -len(os.path.normpath(spec.path))].rstrip(os.sep)
+    imports = None
+    if options.import_paths:
+        root = repo_root(cwd)
+        imports = []
+        for path in options.import_paths:
+            rel = os.path.relpath(os.path.abspath(os.path.join(cwd, path)), root)
+            imports.append(os.path.join(checkout_root, rel) if not rel.startswith("..") else path)
+    contract = load_contract(
+        local, mode="strict", limits=options.limits, import_paths=imports, ref_root=checkout_root
+    )
+    options.labels[checkout_root + os.sep] = f"{spec.ref}:"
+    return contract

@@ -66,3 +66,19 @@ def test_check_unknown_base(repo: Path) -> None:
     result = run_govern("check", "--base", "no-such-branch", "api", cwd=repo)
     assert result.returncode == 2
     assert "unknown git revision 'no-such-branch'" in result.stderr
+
+
+def test_diff_with_base_new_deleted_and_changed(repo: Path) -> None:
+    changed = run_govern("diff", "api/payments", "--base", "main", "--format", "json", cwd=repo)
+    assert changed.returncode == 1, changed.stderr
+    doc = json.loads(changed.stdout)
+    assert doc["inputs"] == ["main:api/payments", "api/payments"]
+    files = {f["location"]["file"] for f in doc["findings"]}
+    assert all("govern-git-" not in (f or "") for f in files), files
+    assert files == {"api/payments/acme/payments/v1/payments.proto", "api/payments/acme/payments/v1/types.proto"}
+    new = run_govern("diff", "api/events/asyncapi.yaml", "--base", "main", "--format", "json", cwd=repo)
+    assert new.returncode == 0, new.stderr
+    assert [f["id"] for f in json.loads(new.stdout)["findings"]] == ["contract-added"]
+    git(repo, "rm", "-q", "-r", "api/schemas")
+    gone = run_govern("diff", "api/schemas/order-placed.schema.json", "--base", "main", cwd=repo)
+    assert gone.returncode == 1 and "contract-removed" in gone.stdout

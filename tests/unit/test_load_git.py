@@ -76,3 +76,36 @@ def test_shallow_clone_hint(repo: Path, tmp_path: Path) -> None:
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
     with pytest.raises(InputError, match="fetch-depth: 0"):
         resolve_ref("HEAD~1", str(clone))
+
+
+def test_diff_reads_multi_file_openapi_from_git(tmp_path: Path) -> None:
+    """REF:path with relative-file $refs (including one outside the spec's folder) loads at REF."""
+    import shutil
+
+    from contextlib import ExitStack
+
+    from govern.diff.run import DiffOptions, load_side
+    from tests.conftest import CONTRACTS
+
+    git(tmp_path, "init", "-q", "-b", "main")
+    spec_dir = tmp_path / "api" / "orders"
+    shutil.copytree(CONTRACTS / "orders" / "v1", spec_dir)
+    shared = tmp_path / "api" / "common"
+    shared.mkdir()
+    shutil.move(str(spec_dir / "schemas" / "money.yaml"), shared / "money.yaml")
+    for path in spec_dir.rglob("*.yaml"):
+        text = path.read_text()
+        depth = len(path.relative_to(spec_dir).parts) - 1
+        target = "../" * (depth + 1) + "common/money.yaml"
+        text = text.replace("./schemas/money.yaml", target).replace("./money.yaml", target)
+        path.write_text(text)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "v1")
+    options = DiffOptions()
+    with ExitStack() as stack:
+        contract = load_side("main:api/orders/openapi.yaml", stack, options, cwd=str(tmp_path))
+        assert contract.kind == "openapi"
+        assert list(options.labels.values()) == ["main:"]
+        prefix = next(iter(options.labels))
+        files = {os.path.abspath(p)[len(prefix):] for p in contract.documents}
+        assert os.path.join("api", "common", "money.yaml") in files
