@@ -59,7 +59,7 @@ class CombinatorRules(Engine):
         if merged is not None:
             return list(self.sub(merged, b, (), ()))
         best: Diffs | None = None
-        for m, segs in members:  # one conjunct that alone fits is enough
+        for m, segs in map(self.alone, members):  # one conjunct that alone fits is enough
             d = self.sub(m, b, segs, ())
             if best is None or self.rank(d) < self.rank(best):
                 best = d
@@ -168,10 +168,13 @@ class CombinatorRules(Engine):
         breaking part-wise answer is checked again as a whole before it is reported.
         """
         assert fa.parts is not None and fb.parts is not None
+        whole = self._merged_first(fa.members, fb.members)
+        if whole is not None:
+            return whole
         out: list[Item] = []
         for name in ("rest", "anyOf", "oneOf"):
             if name in fa.parts:
-                (ma, sa), (mb, sb) = fa.parts[name], fb.parts[name]
+                (ma, sa), (mb, sb) = self.alone(fa.parts[name]), fb.parts[name]
                 out.extend(self.sub(ma, mb, sa, sb))
         if "allOf" in fa.parts:
             out.extend(self.product_to_product(fa.parts["allOf"], fb.parts["allOf"]))
@@ -181,8 +184,25 @@ class CombinatorRules(Engine):
                 return whole
         return out
 
+    def _merged_first(self, old: Sequence[Member], new: Sequence[Member]) -> list[Item] | None:
+        """The exact whole-node comparison, when an old part cannot be judged on its own.
+
+        A node's own unevaluatedProperties/unevaluatedItems read what its other parts evaluate, so
+        part by part the old side only stands for a superset (see `alone`), which raises alarms
+        the whole nodes do not deserve. Merged, both nodes are compared as they validate.
+        """
+        if all(self.alone(m) is m for m in old):
+            return None
+        mo, mn = self.merge(old), self.merge(new)
+        if mo is None or mn is None:
+            return None
+        return list(self.sub(mo, mn, (), ()))
+
     def product_to_product(self, old: Sequence[Member], new: Sequence[Member]) -> list[Item]:
-        covered, uncovered = self.cover(old, new, old_rows=False)
+        whole = self._merged_first(old, new)
+        if whole is not None:
+            return whole
+        covered, uncovered = self.cover([self.alone(m) for m in old], new, old_rows=False)
         if not uncovered:
             out: list[Item] = [("PRODUCT_TYPE_NARROWED", (), (), ())] if len(new) < len(old) else []
             for diffs in covered:
@@ -221,7 +241,7 @@ class CombinatorRules(Engine):
         if ko == "allOf":  # allOf -> anyOf/oneOf: one conjunct (or their merge) must fit one alternative
             merged = self.merge(old)
             best: tuple[Diffs, int] | None = None
-            candidates: list[tuple[Node, Segs]] = list(old)
+            candidates: list[tuple[Node, Segs]] = [self.alone(m) for m in old]
             if merged is not None:
                 candidates.insert(0, (merged, ()))
             for m, segs in candidates:

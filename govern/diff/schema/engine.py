@@ -47,6 +47,11 @@ ARRAY_KEYS = frozenset({"items", "prefixItems", "additionalItems", "unevaluatedI
 OBJECT_ALL_KEYS = frozenset({"properties", "patternProperties", "additionalProperties", "unevaluatedProperties",
                              "required", "minProperties", "maxProperties", "dependencies", "dependentRequired",
                              "dependentSchemas", "propertyNames"})
+UNEVALUATED_KEYS = ("unevaluatedProperties", "unevaluatedItems")
+# What produces the annotations that unevaluatedProperties / unevaluatedItems read, in one object.
+PROPERTY_EVALUATORS = ("properties", "patternProperties", "additionalProperties", "unevaluatedProperties",
+                       "dependentSchemas", "dependencies", "if", "then", "else")
+ITEM_EVALUATORS = ("prefixItems", "items", "additionalItems", "contains", "unevaluatedItems", "if", "then", "else")
 # format pairs (old, new) where every value of the old format is a value of the new one.
 FORMAT_WIDENINGS = frozenset({("int32", "int64"), ("float", "double"), ("int32", "double")})
 SMALL_MATRIX = 256  # member pairs compared exhaustively (optimal pairing) for one combinator
@@ -109,6 +114,10 @@ class Engine:
         self.sketches: dict[int, tuple[Any, frozenset[Any]]] = {}
         self.tag_cache: dict[int, tuple[Any, dict[str, frozenset[int]]]] = {}
         self.value_cache: dict[int, tuple[Any, list[tuple[int, Any]] | None]] = {}
+        # ids of synthesized "own keywords" parts: the non-combinator keywords of a node that also
+        # has combinators, and the siblings of a split 2019-09+ `$ref`. Their unevaluated* keywords
+        # see the annotations of the other parts, so alone they mean something stricter.
+        self.scoped: set[int] = set()
         self.validators = (
             MiniValidator(lambda obj, base: self._deref_side(OLD, obj, base), self.interner),
             MiniValidator(lambda obj, base: self._deref_side(NEW, obj, base), self.interner),
@@ -193,7 +202,9 @@ class Engine:
     def _split_ref(self, obj: dict[str, Any], ref: str) -> Any:
         """`{$ref, ...keywords}` read as `allOf: [{$ref}, {...keywords}]`."""
         def build() -> dict[str, Any]:
-            return {"allOf": [{"$ref": ref}, {k: v for k, v in obj.items() if k not in REF_KEYS}]}
+            siblings = {k: v for k, v in obj.items() if k not in REF_KEYS}
+            self.scoped.add(id(siblings))
+            return {"allOf": [{"$ref": ref}, siblings]}
         return self._synthesize(("refsplit", id(obj)), obj, build)
 
     def _deref_side(self, side: int, obj: Any, base: str) -> tuple[Any, str]:
@@ -356,6 +367,7 @@ class Engine:
                 rest = self._synthesize(("rest", id(obj)), obj, lambda: {
                     k: v for k, v in obj.items() if k not in COMBINATORS
                 })
+                self.scoped.add(id(rest))
                 if id(obj) in self.origins:
                     self.origins[id(rest)] = self.origins[id(obj)]
                 parts.append(((rest, side, base), ()))
@@ -377,11 +389,32 @@ class Engine:
         seen: set[int] = set()
         out: list[Member] = []
         for m in members:
+            if id(m[0][0]) in self.scoped:  # its meaning depends on its siblings: never a duplicate
+                out.append(m)
+                continue
             k = self.interner.key(m[0][0])
             if k not in seen:
                 seen.add(k)
                 out.append(m)
         return tuple(out)
+
+    def alone(self, member: Member) -> Member:
+        """A member compared by itself in the writer's (old) role.
+
+        An "own keywords" part whose unevaluatedProperties/unevaluatedItems read the annotations of
+        its sibling parts accepts more in its node than on its own, so on its own it stands for the
+        same part without those keywords (a superset, hence a sound stand-in for old data).
+        """
+        (obj, side, base), segs = member
+        if id(obj) not in self.scoped or not any(k in obj for k in UNEVALUATED_KEYS):
+            return member
+
+        def build() -> dict[str, Any]:
+            return {k: v for k, v in obj.items() if k not in UNEVALUATED_KEYS}
+        stripped = self._synthesize(("alone", id(obj)), obj, build)
+        if id(obj) in self.origins:
+            self.origins[id(stripped)] = self.origins[id(obj)]
+        return ((stripped, side, base), segs)
 
     def merge(self, members: Sequence[Member], depth: int = 0) -> Node | None:
         """One schema equivalent to allOf(members), or None when merging would not be exact."""
@@ -438,16 +471,72 @@ class Engine:
         self.synth[key] = ([f[0] for f in flat], merged)
         return (merged, side, base) if merged is not None else None
 
+    @staticmethod
+    def inert_keys(obj: dict[str, Any]) -> dict[str, str]:
+        """Keywords of `obj` that do nothing because their partner keyword is not in `obj`, each
+        with that partner."""
+        out: dict[str, str] = {}
+        if "contains" not in obj:
+            out.update((k, "contains") for k in ("minContains", "maxContains") if k in obj)
+        if "if" not in obj:
+            out.update((k, "if") for k in ("then", "else") if k in obj)
+        for bound, flag in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
+            if isinstance(obj.get(flag), bool) and bound not in obj:  # draft-04 boolean form
+                out[flag] = bound
+        if "additionalItems" in obj and not isinstance(obj.get("items"), list):
+            out["additionalItems"] = "items"
+        return out
+
+    @staticmethod
+    def _partner_elsewhere(partner: str, objs: Sequence[Any], me: Any) -> bool:
+        """Whether another member holds `partner` (for `additionalItems`: a tuple `items`)."""
+        return any(o is not me and partner in o and (partner != "items" or isinstance(o["items"], list))
+                   for o in objs)
+
+    def _entangled(self, flat: list[tuple[Any, int, str, Segs]]) -> str | None:
+        """Why merging these allOf members into one object would change their meaning, if it would.
+
+        Keywords that act together only inside one schema object must not meet across members:
+        `contains` with another member's counts, 2020-12 `items` (all items) with another member's
+        `prefixItems` (where it would mean "items past the tuple"), and unevaluatedProperties /
+        unevaluatedItems of a member, which do not see what its sibling members evaluate (except
+        for a node's own keywords, which do).
+        """
+        key = self.interner.key
+        objs = [f[0] for f in flat]
+        units = {(key(o["contains"]), key(o.get("minContains", 1)), key(o.get("maxContains")))
+                 for o in objs if "contains" in o}
+        if len(units) > 1:
+            return "contains"
+        if any("prefixItems" in o for o in objs) and any("items" in o and "prefixItems" not in o for o in objs):
+            return "prefixItems"
+        live = [o.keys() - self.inert_keys(o) for o in objs]
+        for i, o in enumerate(objs):
+            if id(o) in self.scoped:
+                continue
+            for kw, evaluators in (("unevaluatedProperties", PROPERTY_EVALUATORS),
+                                   ("unevaluatedItems", ITEM_EVALUATORS)):
+                if kw in o and any(j != i and any(e in live[j] for e in evaluators) for j in range(len(objs))):
+                    return kw
+        return None
+
     def _merge_dicts(self, flat: list[tuple[Any, int, str, Segs]]) -> dict[str, Any] | None:
+        if self._entangled(flat) is not None:
+            return None
         merged: dict[str, Any] = {}
         origin: dict[Any, Segs] = {}
         types: set[str] | None = None
         props: dict[str, Any] = {}
         prop_sources: dict[str, list[tuple[Any, Segs]]] = {}
         required: list[str] = []
+        objs = [f[0] for f in flat]
         for obj, _side, _base, segs in flat:
             inner_origin = self.origins.get(id(obj), {})
+            # an inert keyword stays inert: it must not meet its partner from another member
+            inert = {k for k, partner in self.inert_keys(obj).items() if self._partner_elsewhere(partner, objs, obj)}
             for k, v in obj.items():
+                if k in inert:
+                    continue
                 here = inner_origin.get(k, ()) if inner_origin else ()
                 where = segs + here
                 if k == "type":

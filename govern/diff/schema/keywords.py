@@ -19,6 +19,7 @@ from govern.diff.schema.engine import (
     NUMBER_TYPES,
     OBJECT_ALL_KEYS,
     STRING_KEYS,
+    UNEVALUATED_KEYS,
     Engine,
     Node,
     _num,
@@ -41,6 +42,9 @@ class KeywordRules(Engine):
         if b[0] is False:
             return [("TYPE_NARROWED", (), (), (("old", sorted(self.types_of(ao) or ["any"])), ("new", [])))]
         bo = b[0] if isinstance(b[0], dict) else {}
+        if any(k in ao for k in UNEVALUATED_KEYS):
+            ao = self.writer_view(ao, bo)
+            a = (ao, a[1], a[2])
         out: list[Item] = list(self.meta(ao, bo))
         ta, tb = self.types_of(ao), self.types_of(bo)
         label = self.type_change(ta, tb)
@@ -74,6 +78,39 @@ class KeywordRules(Engine):
         if values_a is not None and len(values_a) <= MAX_ENUM_CHECK and self.values(bo) is None:
             out = self.judge_values(a, b, ao, values_a, out)  # (two value lists compare exactly already)
         return out
+
+    # Keywords whose annotations unevaluatedProperties / unevaluatedItems read but which the
+    # content-model comparison does not follow (it reads the catch-all like additionalProperties).
+    _HIDDEN_EVALUATORS = (("unevaluatedProperties", ("if", "then", "else", "dependentSchemas", "dependencies")),
+                          ("unevaluatedItems", ("if", "then", "else", "contains")))
+
+    def writer_view(self, ao: dict[str, Any], bo: dict[str, Any]) -> dict[str, Any]:
+        """The old schema with the unevaluated* keywords the comparison cannot follow left out.
+
+        Next to `if`/`then`/`else`, `dependentSchemas` (and, for items, `contains`) an old
+        unevaluatedProperties/unevaluatedItems admits whatever those subschemas evaluate, which the
+        content-model comparison does not see. When the new schema holds the very same keywords,
+        both sides overlook the same annotations and the comparison stays sound; otherwise the old
+        catch-all is dropped, which can only widen what the old schema is taken to accept.
+        """
+        key, has_ref = self.interner.key, self.interner.has_ref
+        drop: list[str] = []
+        for kw, hidden in self._HIDDEN_EVALUATORS:
+            if kw not in ao:
+                continue
+            for h in hidden:
+                if h in ao and (h not in bo or key(ao[h]) != key(bo[h]) or has_ref(ao[h])):
+                    drop.append(kw)
+                    break
+        if not drop:
+            return ao
+
+        def build() -> dict[str, Any]:
+            return {k: v for k, v in ao.items() if k not in drop}
+        view = self._synthesize(("writer-view", id(ao), tuple(drop)), ao, build)
+        if id(ao) in self.origins:
+            self.origins[id(view)] = self.origins[id(ao)]
+        return view
 
     @staticmethod
     def type_change(ta: frozenset[str] | None, tb: frozenset[str] | None) -> str | None:
@@ -224,7 +261,15 @@ class KeywordRules(Engine):
             if name not in req_b:
                 out.append(("REQUIRED_ATTRIBUTE_REMOVED", self.seg(ao, "required", name),
                             self.seg(bo, "required", name), ()))
-        out.extend(self.catch_all(a, b, ao, bo, "additionalProperties", "ADDITIONAL_PROPERTIES"))
+        if ("additionalProperties" in ao) == ("additionalProperties" in bo):
+            out.extend(self.catch_all(a, b, ao, bo, "additionalProperties", "ADDITIONAL_PROPERTIES"))
+        else:  # on the side without it, unevaluatedProperties (if any) checks the undeclared properties
+            kw_a = "unevaluatedProperties" if "additionalProperties" not in ao and "unevaluatedProperties" in ao \
+                else "additionalProperties"
+            kw_b = "unevaluatedProperties" if "additionalProperties" not in bo and "unevaluatedProperties" in bo \
+                else "additionalProperties"
+            out.extend(self._catch_all_nodes(self._fallback(a, ao), self._fallback(b, bo), self.seg(ao, kw_a),
+                                             self.seg(bo, kw_b), "ADDITIONAL_PROPERTIES"))
         out.extend(self.catch_all(a, b, ao, bo, "unevaluatedProperties", "UNEVALUATED_PROPERTIES"))
         out.extend(self.pattern_diffs(a, b, ao, bo))
         out.extend(self.limit(ao, bo, "maxProperties", "MAX_PROPERTIES"))
@@ -432,12 +477,14 @@ class KeywordRules(Engine):
             if rkw_a is not None or rkw_b is not None:
                 name_a = rkw_a or ("additionalItems" if pkw_a == "items" else "items")
                 name_b = rkw_b or ("additionalItems" if pkw_b == "items" else "items")
-                out.extend(self._catch_all_nodes((rest_a if rest_a is not None else True, a[1], a[2]),
-                                                 (rest_b if rest_b is not None else True, b[1], b[2]),
-                                                 self.seg(ao, name_a), self.seg(bo, name_b), "ADDITIONAL_ITEMS"))
+                # items past the tuple: the catch-all schema, else unevaluatedItems, else anything
+                out.extend(self._catch_all_nodes(extra_a, extra_b, self.seg(ao, name_a), self.seg(bo, name_b),
+                                                 "ADDITIONAL_ITEMS"))
         else:
             if rest_a is not None or rest_b is not None:
-                out.extend(self.list_items(a, b, ao, bo, rest_a, rest_b))
+                # where one side has no `items`, its unevaluatedItems (if any) checks every item
+                out.extend(self.list_items(a, b, ao, bo, rest_a if rest_a is not None else uneval_a,
+                                           rest_b if rest_b is not None else uneval_b))
             if "additionalItems" in ao or "additionalItems" in bo:  # inert without a tuple; compared anyway
                 out.extend(self.catch_all(a, b, ao, bo, "additionalItems", "ADDITIONAL_ITEMS"))
         if "unevaluatedItems" in ao or "unevaluatedItems" in bo:
@@ -504,9 +551,21 @@ class KeywordRules(Engine):
             low_b = bo.get("minContains", 1)
             out.extend(self._limit_values(low_a, low_b, ao, bo, "minContains", "MIN_CONTAINS", upper=False))
             out.extend(self.limit(ao, bo, "maxContains", "MAX_CONTAINS"))
+            if _num(bo.get("maxContains")) is not None:
+                # The new maximum counts the items the new `contains` matches. Unless those are
+                # among the ones the old `contains` matched, more old items may count now.
+                widened = self.cmp((bo["contains"], b[1], b[2]), (ao["contains"], a[1], a[2]))
+                if self.breaks(widened):
+                    out.append(("CANNOT_DECIDE", self.seg(ao, "maxContains") if "maxContains" in ao else sa,
+                                self.seg(bo, "maxContains"),
+                                (("reason", "contains matches more items next to maxContains: old arrays may "
+                                            "now hold too many matching items"),)))
         elif has_b:
-            if not (bo.get("minContains") == 0):
+            if _num(bo.get("minContains")) != 0:
                 out.append(("SCHEMA_ADDED", sa, sb, ()))
+            elif _num(bo.get("maxContains")) is not None:  # nothing required, but at most so many
+                out.append(("MAX_CONTAINS_ADDED", self.seg(ao, "maxContains"), self.seg(bo, "maxContains"),
+                            (("old", None), ("new", bo["maxContains"]))))
         else:
             out.append(("SCHEMA_REMOVED", sa, sb, ()))
         return out
