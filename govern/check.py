@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from govern.diff.run import DiffOptions
 from govern.errors import InputError
+from govern.load.git import git_lines
 from govern.rules.finding import Finding, Level, Location
 from govern.rules.registry import declare
 
@@ -52,13 +52,6 @@ class CheckResult:
     removed: list[str]
 
 
-def _git_lines(args: list[str], cwd: str) -> list[str]:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise InputError(None, f"git {' '.join(args[:2])} failed: {' '.join(proc.stderr.split())}")
-    return [line for line in proc.stdout.splitlines() if line]
-
-
 def _scope_of(contract: str) -> str:
     """The directory whose files make up a contract (its folder, or the proto import root)."""
     return contract if os.path.isdir(contract) else os.path.dirname(contract) or "."
@@ -67,8 +60,8 @@ def _scope_of(contract: str) -> str:
 def changed_files(base_commit: str, paths: list[str], root: str) -> set[str]:
     """Absolute paths of files that differ between `base_commit` and the working tree (incl. new files)."""
     rel = [os.path.relpath(os.path.abspath(p), root) for p in paths]
-    names = _git_lines(["diff", "--name-only", "--no-renames", base_commit, "--", *rel], root)
-    names += _git_lines(["ls-files", "--others", "--exclude-standard", "--", *rel], root)
+    names = git_lines(["diff", "--name-only", "--no-renames", base_commit, "--", *rel], root)
+    names += git_lines(["ls-files", "--others", "--exclude-standard", "--", *rel], root)
     return {os.path.join(root, n) for n in names}
 
 
@@ -105,23 +98,15 @@ def plan(paths: list[str], base: str | None, limits_files: int = 20_000) -> Plan
 
 def _removed_contracts(commit: str, paths: list[str], current: list[str], root: str, limits: object) -> list[str]:
     """Contracts discovered in the base revision's copy of `paths` that no longer exist."""
-    import io
-    import shutil
-    import tarfile
-    import tempfile
-
     from govern.load import discover
+    from govern.load.git import extract
 
     rel = [os.path.relpath(os.path.abspath(p), root) for p in paths if os.path.isdir(p)]
     if not rel:
         return []
-    proc = subprocess.run(["git", "archive", "--format=tar", commit, "--", *rel], cwd=root, capture_output=True, check=False)
-    if proc.returncode != 0:  # the paths may be new since the base: nothing can have been removed
-        return []
-    tmp = tempfile.mkdtemp(prefix="govern-base-")
-    try:
-        with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+    with extract(commit, rel, root) as tmp:
+        if tmp is None:  # the paths may be new since the base: nothing can have been removed
+            return []
         now = {os.path.relpath(os.path.abspath(c), root) for c in current}
         removed = []
         for r in rel:
@@ -132,8 +117,6 @@ def _removed_contracts(commit: str, paths: list[str], current: list[str], root: 
                 if relative not in now:
                     removed.append(relative)
         return sorted(removed)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def check_one(contract: str, base: str | None, changed: bool, options: DiffOptions) -> tuple[list[Finding], str]:

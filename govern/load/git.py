@@ -29,7 +29,7 @@ class GitSpec:
     display: str
 
 
-def _git(args: list[str], cwd: str, *, binary: bool = False) -> subprocess.CompletedProcess[bytes]:
+def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=300)
     except FileNotFoundError:
@@ -101,13 +101,34 @@ def checkout_path(spec: GitSpec, *, scope: str | None = None, cwd: str = ".") ->
     parts = PurePosixPath(spec.path).parts
     if scope is None:
         scope = parts[0] if len(parts) > 1 else "."
-    proc = _git(["archive", "--format=tar", commit, "--", scope], root)
+    with extract(commit, [scope], root) as tmp:
+        if tmp is None:
+            raise InputError(spec.display, f"git archive of {scope} at {spec.ref} failed")
+        yield os.path.join(tmp, *parts)
+
+
+def git_lines(args: list[str], cwd: str) -> list[str]:
+    """Non-empty output lines of a git command; a failure is an InputError."""
+    proc = _git(args, cwd)
     if proc.returncode != 0:
-        raise InputError(spec.display, f"git archive failed: {proc.stderr.decode().strip()}")
+        raise InputError(None, f"git {' '.join(args[:2])} failed: {' '.join(proc.stderr.decode().split())}")
+    return [line for line in proc.stdout.decode().splitlines() if line]
+
+
+@contextmanager
+def extract(commit: str, paths: list[str], root: str) -> Iterator[str | None]:
+    """`git archive` of `paths` (repo-relative) at `commit` into a temp dir, removed afterwards.
+
+    Yields None when git cannot archive them (e.g. a path that does not exist at `commit`).
+    """
+    proc = _git(["archive", "--format=tar", commit, "--", *paths], root)
+    if proc.returncode != 0:
+        yield None
+        return
     tmp = tempfile.mkdtemp(prefix="govern-git-")
     try:
         with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
             tar.extractall(tmp, filter="data")
-        yield os.path.join(tmp, *parts)
+        yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
