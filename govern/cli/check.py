@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, fail, guarded, use_color
+from govern.cli.common import emit, fail, guarded, report_settings, use_color
 
 HELP = (
     "Check every contract under PATH (default: the current directory): lint each one and, "
@@ -35,24 +35,15 @@ def check(
         from govern.check import run_check
         from govern.diff.run import DiffOptions, check_options
         from govern.errors import EXIT_POLICY
-        from govern.load.model import Limits
-        from govern.report import FORMATS, Report, render
-        from govern.rules.finding import Level
+        from govern.report import Report, render
 
-        if fmt not in FORMATS:
-            fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-        try:
-            threshold = Level.parse(fail_on)
-        except ValueError as exc:
-            fail(f"--fail-on: {exc}")
-        if max_file_mb <= 0:
-            fail("--max-file-mb must be positive")
+        threshold, limits = report_settings(fmt, fail_on, max_file_mb)
         if jobs < 0:
             fail("--jobs must be 0 (all cores) or positive")
         options = DiffOptions(
             category=category.upper(),
             import_paths=list(proto_path),
-            limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
+            limits=limits,
         )
         check_options(options)
         workers = jobs or os.cpu_count() or 1

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Callable, NoReturn, TypeVar
 
 import typer
 
 from govern.errors import EXIT_INPUT, GovernError
+
+if TYPE_CHECKING:
+    from govern.load.model import Limits
+    from govern.rules.finding import Level
 
 T = TypeVar("T")
 
@@ -59,3 +63,20 @@ def use_color(output: str | None, no_color: bool) -> bool:
     if no_color or os.environ.get("NO_COLOR") or (output and output != "-"):
         return False
     return sys.stdout.isatty()
+
+
+def report_settings(fmt: str, fail_on: str, max_file_mb: float) -> tuple["Level", "Limits"]:
+    """Check the options every reporting command shares; return the fail-on level and limits."""
+    from govern.load.model import Limits
+    from govern.report import FORMATS
+    from govern.rules.finding import Level
+
+    if fmt not in FORMATS:
+        fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    try:
+        threshold = Level.parse(fail_on)
+    except ValueError as exc:
+        fail(f"--fail-on: {exc}")
+    if max_file_mb <= 0:
+        fail("--max-file-mb must be positive")
+    return threshold, Limits(max_file_bytes=int(max_file_mb * 1024 * 1024))

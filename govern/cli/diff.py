@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, fail, guarded, use_color
+from govern.cli.common import emit, fail, guarded, report_settings, use_color
 
 HELP = (
     "Report every change between two revisions of a contract, each with a level: ERR breaks "
@@ -41,24 +41,15 @@ def diff(
         from govern.diff.run import DiffOptions, check_options, diff_contracts, load_side
         from govern.diff.transitive import load_history
         from govern.errors import EXIT_POLICY
-        from govern.load.model import Limits
-        from govern.report import FORMATS, Report, render
-        from govern.rules.finding import Level
+        from govern.report import Report, render
 
-        if fmt not in FORMATS:
-            fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-        try:
-            threshold = Level.parse(fail_on)
-        except ValueError as exc:
-            fail(f"--fail-on: {exc}")
-        if max_file_mb <= 0:
-            fail("--max-file-mb must be positive")
+        threshold, limits = report_settings(fmt, fail_on, max_file_mb)
         options = DiffOptions(
             mode=mode.upper() if mode is not None else None,
             strictness=strictness.lower(),
             category=category.upper(),
             import_paths=list(proto_path),
-            limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
+            limits=limits,
         )
         check_options(options)
         if base_ref is not None:

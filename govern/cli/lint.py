@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, fail, guarded, use_color
+from govern.cli.common import emit, guarded, report_settings, use_color
 
 HELP = (
     "Validate contracts (OpenAPI 3.0/3.1, AsyncAPI 2.6/3.x, JSON Schema, .proto) and report "
@@ -29,19 +29,9 @@ def lint(
     def body() -> None:
         from govern.errors import EXIT_POLICY
         from govern.lint import lint_paths
-        from govern.load.model import Limits
-        from govern.report import FORMATS, Report, render
-        from govern.rules.finding import Level
+        from govern.report import Report, render
 
-        if fmt not in FORMATS:
-            fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-        try:
-            threshold = Level.parse(fail_on)
-        except ValueError as exc:
-            fail(f"--fail-on: {exc}")
-        if max_file_mb <= 0:
-            fail("--max-file-mb must be positive")
-        limits = Limits(max_file_bytes=int(max_file_mb * 1024 * 1024))
+        threshold, limits = report_settings(fmt, fail_on, max_file_mb)
         findings, inputs = lint_paths(paths, limits=limits, import_paths=list(proto_path))
         failed = any(f.level >= threshold for f in findings)
         report = Report("lint", findings, inputs, threshold.name, failed)
