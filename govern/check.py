@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from govern.config import Config
 from govern.diff.run import DiffOptions
 from govern.errors import InputError
 from govern.load.git import git_lines
@@ -50,6 +52,7 @@ class CheckResult:
     diffed: list[str]
     added: list[str]
     removed: list[str]
+    waived: list[Any] = field(default_factory=list)
 
 
 def _scope_of(contract: str) -> str:
@@ -75,7 +78,7 @@ def plan(paths: list[str], base: str | None, limits_files: int = 20_000) -> Plan
         if not os.path.exists(path):
             raise InputError(path, "no such file or directory")
         contracts += discover(path, limits) if os.path.isdir(path) else [path]
-    contracts = sorted(dict.fromkeys(contracts))
+    contracts = sorted(dict.fromkeys(os.path.normpath(c) for c in contracts))
     result = Plan(contracts)
     if base is None:
         return result
@@ -119,52 +122,91 @@ def _removed_contracts(commit: str, paths: list[str], current: list[str], root: 
         return sorted(removed)
 
 
-def check_one(contract: str, base: str | None, changed: bool, options: DiffOptions) -> tuple[list[Finding], str]:
-    """Lint one contract and, if it changed since `base`, diff it. Returns findings and a status."""
+def contract_options(contract: str, options: DiffOptions, config: "Config | None") -> tuple[DiffOptions, Any]:
+    """The diff options for one contract: its per-contract settings fill what no flag set."""
+    if config is None:
+        return options, None
+    settings = config.settings_for(contract)
+    if settings is None:
+        return options, None
+    return (
+        replace(
+            options,
+            mode=options.mode or settings.mode,
+            strictness=settings.strictness or options.strictness,
+            category=options.category or settings.category,
+            channel_modes={**dict(settings.channels), **options.channel_modes},
+        ),
+        settings,
+    )
+
+
+def check_one(
+    contract: str, base: str | None, changed: bool, options: DiffOptions, config: "Config | None" = None
+) -> tuple[list[Finding], str, list[Any]]:
+    """Lint one contract and, if it changed since `base`, diff it.
+
+    Returns findings (after the config's policy), a status and the waived (finding, waiver) pairs.
+    """
     from govern.diff.run import diff_contracts, load_side
     from govern.lint import lint_contract
     from govern.load import load_contract
     from govern.load.git import NotAtRevision
+    from govern.rules.engine import apply_policy
 
+    options, settings = contract_options(contract, options, config)
+    cfg = config or Config()
     current = load_contract(contract, mode="collect", limits=options.limits, import_paths=options.import_paths or None)
-    findings = lint_contract(current)
+    linted = apply_policy(lint_contract(current), cfg)
+    findings, waived = linted.findings, linted.waived
     if base is None or not changed:
-        return findings, "linted"
+        return findings, "linted", waived
     if current.problems:
-        return findings, "invalid"  # lint findings already say why; a diff needs a valid contract
+        return findings, "invalid", waived  # lint findings already say why; a diff needs a valid contract
     with ExitStack() as stack:
         try:
             old = load_side(f"{base}:{contract}", stack, options)
         except NotAtRevision:
             loc = Location(contract, None, None, None)
             findings.append(Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, f"new contract (not present at {base})", loc, KIND))
-            return findings, "added"
-        findings += diff_contracts(old, current, options)
-    return findings, "diffed"
+            return findings, "added", waived
+        diffed = apply_policy(diff_contracts(old, current, options), cfg, settings=settings, base=old, revision=current)
+    return findings + diffed.findings, "diffed", waived + diffed.waived
 
 
-def run_check(paths: list[str], base: str | None, options: DiffOptions, jobs: int) -> CheckResult:
+def run_check(
+    paths: list[str], base: str | None, options: DiffOptions, jobs: int, config: "Config | None" = None
+) -> CheckResult:
+    from govern.rules.engine import apply_policy, expired_waivers
+
     work = plan(paths, base)
     findings: list[Finding] = []
+    waived: list[Any] = []
     diffed: list[str] = []
     added: list[str] = []
-    tasks = [(c, base, c in work.changed, options) for c in work.contracts]
+    tasks = [(c, base, c in work.changed, options, config) for c in work.contracts]
     if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
             results = list(pool.map(_check_task, tasks))
     else:
         results = [_check_task(t) for t in tasks]
-    for (contract, *_), (found, status) in zip(tasks, results):
+    for (contract, *_), (found, status, skipped) in zip(tasks, results):
         findings += found
+        waived += skipped
         if status == "diffed":
             diffed.append(contract)
         elif status == "added":
             added.append(contract)
+    gone_findings = []
     for gone in work.removed:
         loc = Location(f"{base}:{gone}", None, None, None)
-        findings.append(Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, f"contract {gone} was removed", loc, KIND))
-    return CheckResult(findings, work.contracts, diffed, added, work.removed)
+        gone_findings.append(Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, f"contract {gone} was removed", loc, KIND))
+    cfg = config or Config()
+    gone_policy = apply_policy(gone_findings, cfg)
+    findings += gone_policy.findings + expired_waivers(cfg)
+    waived += gone_policy.waived
+    return CheckResult(findings, work.contracts, diffed, added, work.removed, waived)
 
 
-def _check_task(task: tuple[str, str | None, bool, DiffOptions]) -> tuple[list[Finding], str]:
+def _check_task(task: tuple[str, str | None, bool, DiffOptions, "Config | None"]) -> tuple[list[Finding], str, list[Any]]:
     return check_one(*task)

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, fail, guarded, report_settings, use_color
+from govern.cli.common import emit_reports, fail, guarded, output_pairs, policy_settings, waived_meta
 
 HELP = (
     "Check every contract under PATH (default: the current directory): lint each one and, "
@@ -20,12 +20,13 @@ HELP = (
 
 
 def check(
-    paths: List[str] = typer.Argument(None, metavar="[PATH]...", help="Directories or contract files (default: .)."),
+    paths: List[str] = typer.Argument(None, metavar="[PATH]...", help="Directories or contract files (default: the config's paths, else .)."),
     base: Optional[str] = typer.Option(None, "--base", help="Git ref to diff changed contracts against (e.g. origin/main)."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
-    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
-    category: str = typer.Option("FILE", "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE."),
+    fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github, gitlab or waivers. Repeat with --output for several reports in one run."),
+    output: Optional[List[str]] = typer.Option(None, "--output", "-o", help="Write the report of the matching --format to FILE (atomically) instead of stdout."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO. Default: the config's fail_on, else ERR."),
+    config_path: Optional[str] = typer.Option(None, "--config", "-c", help="Policy file (default: the nearest .govern.yaml in this or a parent directory)."),
+    category: Optional[str] = typer.Option(None, "--category", help="protobuf rule category for every .proto tree: FILE, PACKAGE, WIRE_JSON or WIRE. Default: per contract from the config, else buf.yaml, else FILE."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel workers (default: number of CPU cores)."),
     proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
     max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
@@ -35,23 +36,27 @@ def check(
         from govern.check import run_check
         from govern.diff.run import DiffOptions, check_options
         from govern.errors import EXIT_POLICY
-        from govern.report import Report, render
+        from govern.report import Report
 
-        threshold, limits = report_settings(fmt, fail_on, max_file_mb)
+        pairs = output_pairs(fmt, output)
+        config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
         if jobs < 0:
             fail("--jobs must be 0 (all cores) or positive")
         options = DiffOptions(
-            category=category.upper(),
+            category=category.upper() if category else None,
             import_paths=list(proto_path),
             limits=limits,
+            exempt_stability=config.exempt,
         )
         check_options(options)
         workers = jobs or os.cpu_count() or 1
-        result = run_check(list(paths or ["."]), base, options, workers)
+        targets = list(paths or []) or [os.path.relpath(p) for p in config.paths] or ["."]
+        result = run_check(targets, base, options, workers, config)
         failed = any(f.level >= threshold for f in result.findings)
         meta = {"base": base, "diffed": result.diffed, "added": result.added, "removed": result.removed}
+        meta.update(waived_meta(result.waived, config))
         report = Report("check", result.findings, result.contracts, threshold.name, failed, meta)
-        emit(render(report, fmt, color=use_color(output, no_color)), output)
+        emit_reports(report, pairs, no_color)
         if failed:
             raise typer.Exit(EXIT_POLICY)
 

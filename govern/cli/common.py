@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
 
 import typer
 
 from govern.errors import EXIT_INPUT, GovernError
 
 if TYPE_CHECKING:
+    from govern.config import Config
     from govern.load.model import Limits
     from govern.rules.finding import Level
 
@@ -65,13 +66,13 @@ def use_color(output: str | None, no_color: bool) -> bool:
     return sys.stdout.isatty()
 
 
-def report_settings(fmt: str, fail_on: str, max_file_mb: float) -> tuple["Level", "Limits"]:
+def report_settings(fmt: str | None, fail_on: str, max_file_mb: float) -> tuple["Level", "Limits"]:
     """Check the options every reporting command shares; return the fail-on level and limits."""
     from govern.load.model import Limits
     from govern.report import FORMATS
     from govern.rules.finding import Level
 
-    if fmt not in FORMATS:
+    if fmt is not None and fmt not in FORMATS:
         fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     try:
         threshold = Level.parse(fail_on)
@@ -80,3 +81,66 @@ def report_settings(fmt: str, fail_on: str, max_file_mb: float) -> tuple["Level"
     if max_file_mb <= 0:
         fail("--max-file-mb must be positive")
     return threshold, Limits(max_file_bytes=int(max_file_mb * 1024 * 1024))
+
+
+def output_pairs(formats: list[str] | None, outputs: list[str] | None) -> list[tuple[str, str | None]]:
+    """Pair the i-th --format with the i-th --output; the last format may have none (stdout).
+
+    `-f json -o a.json -f sarif -o b.sarif` writes two files; `-f text` alone prints;
+    `-f json -o r.json -f github` writes r.json and prints the GitHub annotations.
+    """
+    from govern.report import FORMATS
+
+    fmts = list(formats or ["text"])
+    outs: list[str | None] = list(outputs or [])
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            fail(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if len(outs) == len(fmts) - 1:
+        outs.append(None)  # the last format prints to stdout
+    if len(outs) != len(fmts):
+        fail(
+            f"{len(fmts)} --format and {len(outs)} --output options: give one --output per --format "
+            "(the last one may omit it and print to stdout)"
+        )
+    pairs = [(f, None if o in (None, "-") else o) for f, o in zip(fmts, outs)]
+    if sum(1 for _, o in pairs if o is None) > 1:
+        fail("only one --format can print to stdout; give the others an --output FILE")
+    targets = [os.path.abspath(o) for _, o in pairs if o is not None]
+    if len(set(targets)) != len(targets):
+        fail("two --output options name the same file")
+    return pairs
+
+
+def emit_reports(report: object, pairs: list[tuple[str, str | None]], no_color: bool) -> None:
+    """Render `report` once per (format, output) pair; files are written atomically."""
+    from govern.report import render
+
+    texts = [(render(report, fmt, color=use_color(out, no_color)), out) for fmt, out in pairs]  # type: ignore[arg-type]
+    for text, out in texts:
+        emit(text, out)
+
+
+def policy_settings(
+    config_path: str | None, fail_on: str | None, max_file_mb: float
+) -> tuple["Config", "Level", "Limits"]:
+    """Load the config (--config, else the nearest .govern.yaml) and settle the fail-on level."""
+    from govern.config import load_config
+
+    config = load_config(config_path)
+    level = fail_on or (config.fail_on.name if config.fail_on is not None else "ERR")
+    threshold, limits = report_settings(None, level, max_file_mb)
+    return config, threshold, limits
+
+
+def waived_meta(waived: list[tuple[Any, Any]], config: "Config") -> dict[str, Any]:
+    """Report metadata: the config used and the findings its waivers suppressed."""
+    meta: dict[str, Any] = {}
+    if config.path:
+        meta["config"] = config.path
+    if waived:
+        meta["waived"] = [
+            {**finding.to_dict(), "waiver": {"reason": w.reason, "expires": w.expires.isoformat(), "source": w.source}}
+            for finding, w in waived
+        ]
+    return meta

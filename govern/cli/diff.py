@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, fail, guarded, report_settings, use_color
+from govern.cli.common import emit_reports, fail, guarded, output_pairs, policy_settings, waived_meta
 
 HELP = (
     "Report every change between two revisions of a contract, each with a level: ERR breaks "
@@ -21,16 +21,23 @@ HELP = (
 )
 
 
+FORMAT_HELP = (
+    "Output format: text, json, markdown, sarif, junit, github, gitlab or waivers (ready-to-paste "
+    "waiver entries). Repeat with --output for several reports in one run."
+)
+
+
 def diff(
     base_arg: str = typer.Argument(..., metavar="BASE", help="Base revision: path or REF:path (or PATH with --base)."),
     revision_arg: Optional[str] = typer.Argument(None, metavar="REVISION", help="New revision: path or REF:path."),
     base_ref: Optional[str] = typer.Option(None, "--base", help="Compare the working-tree PATH with PATH at this git ref."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
-    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
-    mode: Optional[str] = typer.Option(None, "--mode", help="Schema compatibility mode: BACKWARD, FORWARD, FULL, NONE, or *_TRANSITIVE (checks every earlier git revision of the file). Default: BACKWARD for JSON Schema files; for AsyncAPI each operation decides (send: FORWARD, receive: BACKWARD) unless --mode is given."),
-    strictness: str = typer.Option("strict", "--strictness", help="Schema-registry policy for JSON Schema: strict or lenient."),
-    category: str = typer.Option("FILE", "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE."),
+    fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    output: Optional[List[str]] = typer.Option(None, "--output", "-o", help="Write the report of the matching --format to FILE (atomically) instead of stdout."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO. Default: the config's fail_on, else ERR."),
+    config_path: Optional[str] = typer.Option(None, "--config", "-c", help="Policy file (default: the nearest .govern.yaml in this or a parent directory)."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="Schema compatibility mode: BACKWARD, FORWARD, FULL, NONE, or *_TRANSITIVE (checks every earlier git revision of the file). Default: the config's mode for the contract, else BACKWARD for JSON Schema files; for AsyncAPI each operation decides (send: FORWARD, receive: BACKWARD) unless a mode is given."),
+    strictness: Optional[str] = typer.Option(None, "--strictness", help="Schema-registry policy for JSON Schema: strict (default) or lenient."),
+    category: Optional[str] = typer.Option(None, "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE. Default: the config's category for the contract, else buf.yaml's breaking.use, else FILE."),
     proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
     max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
@@ -41,17 +48,11 @@ def diff(
         from govern.diff.run import DiffOptions, check_options, diff_contracts, load_side
         from govern.diff.transitive import load_history
         from govern.errors import EXIT_POLICY
-        from govern.report import Report, render
+        from govern.report import Report
+        from govern.rules.engine import apply_policy, expired_waivers
 
-        threshold, limits = report_settings(fmt, fail_on, max_file_mb)
-        options = DiffOptions(
-            mode=mode.upper() if mode is not None else None,
-            strictness=strictness.lower(),
-            category=category.upper(),
-            import_paths=list(proto_path),
-            limits=limits,
-        )
-        check_options(options)
+        pairs = output_pairs(fmt, output)
+        config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
         if base_ref is not None:
             if revision_arg is not None:
                 fail("with --base REF give one PATH, not BASE and REVISION")
@@ -60,6 +61,20 @@ def diff(
             if revision_arg is None:
                 fail("give BASE and REVISION, or PATH with --base REF")
             base_spec, revision_spec = base_arg, revision_arg
+        settings = config.settings_for(_path_part(revision_spec))
+        options = DiffOptions(
+            mode=(mode or (settings and settings.mode) or None),
+            strictness=(strictness or (settings and settings.strictness) or "strict").lower(),
+            category=(category or (settings and settings.category) or None),
+            import_paths=list(proto_path),
+            limits=limits,
+            channel_modes=dict(settings.channels) if settings else {},
+            exempt_stability=config.exempt,
+        )
+        options.mode = options.mode.upper() if options.mode else None
+        options.category = options.category.upper() if options.category else None
+        check_options(options)
+        base = revision = None
         with ExitStack() as stack:
             lifecycle = _lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
             if lifecycle is not None:
@@ -70,13 +85,25 @@ def diff(
                 if options.wants_history():
                     options.history = load_history(base_spec, base, stack, options)
                 findings = diff_contracts(base, revision, options)
+        result = apply_policy(findings, config, settings=settings, base=base, revision=revision)
+        findings = result.findings + expired_waivers(config)
         failed = any(f.level >= threshold for f in findings)
-        report = Report("diff", findings, [base_spec, revision_spec], threshold.name, failed)
-        emit(render(report, fmt, color=use_color(output, no_color)), output)
+        meta = waived_meta(result.waived, config)
+        report = Report("diff", findings, [base_spec, revision_spec], threshold.name, failed, meta)
+        emit_reports(report, pairs, no_color)
         if failed:
             raise typer.Exit(EXIT_POLICY)
 
     guarded(body)
+
+
+def _path_part(spec: str) -> str:
+    """The path of a side, relative to the working directory: `REF:path` -> path."""
+    import os
+
+    if os.path.exists(spec) or ":" not in spec:
+        return spec
+    return spec.partition(":")[2] or spec
 
 
 def _lifecycle_finding(base_ref, path, base_spec, stack, options):  # type: ignore[no-untyped-def]

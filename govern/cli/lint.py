@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, guarded, report_settings, use_color
+from govern.cli.common import emit_reports, guarded, output_pairs, policy_settings, waived_meta
 
 HELP = (
     "Validate contracts (OpenAPI 3.0/3.1, AsyncAPI 2.6/3.x, JSON Schema, .proto) and report "
@@ -19,9 +19,10 @@ HELP = (
 
 def lint(
     paths: List[str] = typer.Argument(..., metavar="PATH...", help="Contract files or directories."),
-    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github or gitlab."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) instead of stdout."),
-    fail_on: str = typer.Option("ERR", "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO."),
+    fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help="Output format: text, json, markdown, sarif, junit, github, gitlab or waivers. Repeat with --output for several reports in one run."),
+    output: Optional[List[str]] = typer.Option(None, "--output", "-o", help="Write the report of the matching --format to FILE (atomically) instead of stdout."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at or above this level: ERR, WARN or INFO. Default: the config's fail_on, else ERR."),
+    config_path: Optional[str] = typer.Option(None, "--config", "-c", help="Policy file (default: the nearest .govern.yaml in this or a parent directory)."),
     proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
     max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
@@ -29,13 +30,17 @@ def lint(
     def body() -> None:
         from govern.errors import EXIT_POLICY
         from govern.lint import lint_paths
-        from govern.report import Report, render
+        from govern.report import Report
+        from govern.rules.engine import apply_policy, expired_waivers
 
-        threshold, limits = report_settings(fmt, fail_on, max_file_mb)
+        pairs = output_pairs(fmt, output)
+        config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
         findings, inputs = lint_paths(paths, limits=limits, import_paths=list(proto_path))
+        result = apply_policy(findings, config)
+        findings = result.findings + expired_waivers(config)
         failed = any(f.level >= threshold for f in findings)
-        report = Report("lint", findings, inputs, threshold.name, failed)
-        emit(render(report, fmt, color=use_color(output, no_color)), output)
+        report = Report("lint", findings, inputs, threshold.name, failed, waived_meta(result.waived, config))
+        emit_reports(report, pairs, no_color)
         if failed:
             raise typer.Exit(EXIT_POLICY)
 

@@ -40,7 +40,8 @@ class DiffOptions:
     # action). An explicit mode on an AsyncAPI diff applies to every message.
     mode: str | None = None
     strictness: str = "strict"
-    category: str = "FILE"
+    # protobuf: None means buf.yaml's `use` if there is one, else FILE; a value overrides buf.yaml.
+    category: str | None = None
     import_paths: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     # Temporary git checkouts (prefix -> "REF:") so findings can name REF:path, not a temp dir.
@@ -49,6 +50,9 @@ class DiffOptions:
     history: list[Contract] = field(default_factory=list)
     # AsyncAPI: compatibility mode per channel (id or address), e.g. from .govern.yaml.
     channel_modes: dict[str, str] = field(default_factory=dict)
+    # Stability levels whose breaking changes are exempt (OpenAPI x-stability-level; protobuf
+    # packages like v1alpha1/v1beta1 when "alpha"/"beta" are listed). None: each kind's default.
+    exempt_stability: tuple[str, ...] | None = None
 
     def wants_history(self) -> bool:
         """Whether some mode in effect is *_TRANSITIVE (the earlier revisions must be loaded)."""
@@ -64,7 +68,7 @@ def check_options(options: DiffOptions) -> None:
             raise UsageError(f"unknown mode {channel_mode!r} for channel {channel!r}; choose one of: {', '.join(MODES)}")
     if options.strictness not in STRICTNESS:
         raise UsageError(f"unknown --strictness {options.strictness!r}; choose strict or lenient")
-    if options.category not in CATEGORIES:
+    if options.category is not None and options.category not in CATEGORIES:
         raise UsageError(f"unknown --category {options.category!r}; choose one of: {', '.join(CATEGORIES)}")
 
 

@@ -16,6 +16,7 @@ FORMATS: dict[str, str] = {
     "junit": "govern.report.junit",
     "github": "govern.report.github",
     "gitlab": "govern.report.gitlab",
+    "waivers": "govern.report.waivers",
 }
 
 

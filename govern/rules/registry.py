@@ -16,6 +16,7 @@ KIND_MODULES: dict[str, tuple[str, ...]] = {
     "openapi": ("govern.diff.openapi.rules",),
     "asyncapi": ("govern.diff.asyncapi.rules",),
     "check": ("govern.check",),
+    "policy": ("govern.rules.engine",),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from datetime import date
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import jsonschema
 import pytest
 
-from govern.report import FORMATS, Report, github, gitlab, markdown, render, sarif
+from govern.report import FORMATS, Report, github, gitlab, markdown, render, sarif, waivers
 from govern.rules.finding import Finding, Level, Location
 from govern.rules.registry import Rule
 
@@ -34,6 +35,7 @@ EXTENSIONS = {
     "junit": "xml",
     "github": "github.txt",
     "gitlab": "gitlab.json",
+    "waivers": "waivers.yaml",
 }
 
 
@@ -76,6 +78,8 @@ def empty_report() -> Report:
 def _render(report: Report, fmt: str) -> str:
     if fmt == "sarif":
         return sarif.render(report, rules=fixture_rules)
+    if fmt == "waivers":  # expiry dates count from today: pin it
+        return waivers.render(report, today=date(2026, 12, 1))
     return render(report, fmt)
 
 

@@ -341,5 +341,13 @@ def diff_proto_contracts(base: Contract, revision: Contract, options: Any) -> li
     """Adapter for govern.diff.run: reads the revision's buf.yaml (if any) for the rules."""
     from govern.diff.proto.bufconfig import find_buf_config
 
+    import dataclasses
+
     config = find_buf_config(revision.path)
-    return diff_proto(base, revision, category=getattr(options, "category", "FILE"), config=config)
+    category = getattr(options, "category", None)
+    if config is not None and category is not None and config.use:
+        config = dataclasses.replace(config, use=())  # an explicit category beats buf.yaml's `use`
+    exempt = getattr(options, "exempt_stability", None)
+    if exempt is not None and ("alpha" in exempt or "beta" in exempt):
+        config = dataclasses.replace(config or BufBreakingConfig(), ignore_unstable_packages=True)
+    return diff_proto(base, revision, category=category or "FILE", config=config)
