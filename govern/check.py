@@ -149,7 +149,7 @@ def check_one(
     Returns findings (after the config's policy), a status and the waived (finding, waiver) pairs.
     """
     from govern.diff.run import diff_contracts, load_side
-    from govern.lint import lint_contract
+    from govern.lint import DEFAULT_RULESET, lint_contract
     from govern.load import load_contract
     from govern.load.git import NotAtRevision
     from govern.rules.engine import apply_policy
@@ -157,7 +157,7 @@ def check_one(
     options, settings = contract_options(contract, options, config)
     cfg = config or Config()
     current = load_contract(contract, mode="collect", limits=options.limits, import_paths=options.import_paths or None)
-    linted = apply_policy(lint_contract(current), cfg)
+    linted = apply_policy(lint_contract(current, ruleset=cfg.ruleset or DEFAULT_RULESET, overrides=cfg.rules), cfg)
     findings, waived = linted.findings, linted.waived
     if base is None or not changed:
         return findings, "linted", waived

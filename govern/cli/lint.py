@@ -29,13 +29,16 @@ def lint(
 ) -> None:
     def body() -> None:
         from govern.errors import EXIT_POLICY
-        from govern.lint import lint_paths
+        from govern.lint import DEFAULT_RULESET, lint_paths
         from govern.report import Report
         from govern.rules.engine import apply_policy, expired_waivers
 
         pairs = output_pairs(fmt, output)
         config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
-        findings, inputs = lint_paths(paths, limits=limits, import_paths=list(proto_path))
+        findings, inputs = lint_paths(
+            paths, limits=limits, import_paths=list(proto_path),
+            ruleset=config.ruleset or DEFAULT_RULESET, overrides=config.rules,
+        )
         result = apply_policy(findings, config)
         findings = result.findings + expired_waivers(config)
         failed = any(f.level >= threshold for f in findings)

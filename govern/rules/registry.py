@@ -10,7 +10,13 @@ from govern.rules.finding import Level
 
 # Modules that declare the rules of each kind; imported on demand so startup stays fast.
 KIND_MODULES: dict[str, tuple[str, ...]] = {
-    "lint": ("govern.lint.validity",),
+    "lint": (
+        "govern.lint.validity",
+        "govern.lint.openapi_rules",
+        "govern.lint.schema_rules",
+        "govern.lint.proto_rules",
+        "govern.lint.asyncapi_rules",
+    ),
     "jsonschema": ("govern.diff.schema.rules",),
     "proto": ("govern.diff.proto.rules",),
     "openapi": ("govern.diff.openapi.rules",),

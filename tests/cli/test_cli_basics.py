@@ -20,6 +20,16 @@ paths:
       operationId: listOrders
       responses:
         '200': {description: ok}
+        '400': {$ref: '#/components/responses/Problem'}
+        default: {$ref: '#/components/responses/Problem'}
+servers: [{url: 'https://api.example.com/v1'}]
+components:
+  responses:
+    Problem:
+      description: Problem details (RFC 9457).
+      content:
+        application/problem+json:
+          schema: {type: object, properties: {title: {type: string}}}
 """
 
 

@@ -1,4 +1,8 @@
-"""Lint rule cases: tests/cases/lint/<rule-id>/contract.* with the exact expected findings."""
+"""Lint rule cases: tests/cases/lint/<rule-id>/contract.* with the exact expected findings.
+
+A case runs under the default ruleset unless its folder holds `options.json`
+(`{"ruleset": "strict"}`), for rules that only some rulesets turn on.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ LINT_CASES = sorted(p for p in (CASES / "lint").iterdir() if p.is_dir())
 def test_lint_case(case: Path) -> None:
     contract = next(p for p in case.iterdir() if p.name.startswith("contract."))
     expected = json.loads((case / "expected.json").read_text())
-    findings, inputs = lint_paths([str(contract)], limits=Limits())
+    options_file = case / "options.json"
+    options = json.loads(options_file.read_text()) if options_file.exists() else {}
+    findings, inputs = lint_paths([str(contract)], limits=Limits(), **options)
     assert inputs == [str(contract)]
     got = sorted(findings, key=lambda f: (f.location.line or 0, f.id))
     assert [(f.id, f.level.name, f.location.line) for f in got] == [
