@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 GOVERN := $(BIN)/govern
 
-.PHONY: install demo test bench docs clean
+.PHONY: install demo test bench docs clean redis
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,17 @@ demo: $(STAMP)
 	@echo
 	@echo "Exit code 1 above means: breaking changes found (as intended in the v2 examples)."
 
+## redis: install redis-server (Debian) for the event-client end-to-end tests, if it is missing
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null \
+	      || echo "warning: could not install redis-server; the Redis Streams tests will be skipped"; \
+	  else echo "warning: no apt-get; install redis-server to run the Redis Streams tests"; fi; }
+
 ## test: set up, then run the whole test suite
-test: $(STAMP)
+test: $(STAMP) redis
 	$(BIN)/python -m pytest
 
 ## bench: on-demand benchmarks (not part of make test)

@@ -7,6 +7,7 @@ import typer
 from govern import __version__
 from govern.cli import check as check_cmd
 from govern.cli import diff as diff_cmd
+from govern.cli import generate as generate_cmd
 from govern.cli import lint as lint_cmd
 from govern.cli import new_service as new_service_cmd
 from govern.cli import recommend as recommend_cmd
@@ -44,6 +45,7 @@ def root(
 app.command("lint", help=lint_cmd.HELP)(lint_cmd.lint)
 app.command("diff", help=diff_cmd.HELP)(diff_cmd.diff)
 app.command("new-service", help=new_service_cmd.HELP)(new_service_cmd.new_service)
+app.add_typer(generate_cmd.app, name="generate", help=generate_cmd.HELP)
 app.command("recommend", help=recommend_cmd.HELP)(recommend_cmd.recommend)
 app.command("check", help=check_cmd.HELP)(check_cmd.check)
 app.command("rules", help=rules_cmd.HELP)(rules_cmd.rules)
