@@ -55,6 +55,23 @@ class CheckResult:
     waived: list[Any] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BaseTree:
+    """The base revision's copy of the scanned folders, extracted once per run (None: none of
+    them existed at the base). Workers read old contracts from here instead of running git."""
+
+    ref: str
+    root: str  # the repository root
+    tmp: str | None
+
+    def old_path(self, contract: str) -> str | None:
+        if self.tmp is None:
+            return None
+        rel = os.path.relpath(os.path.abspath(contract), self.root)
+        path = os.path.join(self.tmp, rel)
+        return path if os.path.exists(path) else None
+
+
 def _scope_of(contract: str) -> str:
     """The directory whose files make up a contract (its folder, or the proto import root)."""
     return contract if os.path.isdir(contract) else os.path.dirname(contract) or "."
@@ -142,9 +159,15 @@ def contract_options(contract: str, options: DiffOptions, config: "Config | None
 
 
 def check_one(
-    contract: str, base: str | None, changed: bool, options: DiffOptions, config: "Config | None" = None
+    contract: str,
+    base: str | None,
+    changed: bool,
+    options: DiffOptions,
+    config: "Config | None" = None,
+    tree: BaseTree | None = None,
 ) -> tuple[list[Finding], str, list[Any]]:
-    """Lint one contract and, if it changed since `base`, diff it.
+    """Lint one contract and, if it changed since `base`, diff it (reading the base version
+    from `tree` when given, else with git).
 
     Returns findings (after the config's policy), a status and the waived (finding, waiver) pairs.
     """
@@ -165,13 +188,34 @@ def check_one(
         return findings, "invalid", waived  # lint findings already say why; a diff needs a valid contract
     with ExitStack() as stack:
         try:
-            old = load_side(f"{base}:{contract}", stack, options)
+            if tree is not None:
+                old = _load_old(contract, tree, options)
+            else:
+                old = load_side(f"{base}:{contract}", stack, options)
         except NotAtRevision:
             loc = Location(contract, None, None, None)
             findings.append(Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, f"new contract (not present at {base})", loc, KIND))
             return findings, "added", waived
         diffed = apply_policy(diff_contracts(old, current, options), cfg, settings=settings, base=old, revision=current)
     return findings + diffed.findings, "diffed", waived + diffed.waived
+
+
+def _load_old(contract: str, tree: BaseTree, options: DiffOptions) -> Any:
+    """The base version of `contract` from the pre-extracted tree (NotAtRevision when absent)."""
+    from govern.load import load_contract
+    from govern.load.git import NotAtRevision
+
+    path = tree.old_path(contract)
+    if path is None or tree.tmp is None:
+        raise NotAtRevision(f"{tree.ref}:{contract}", f"does not exist at {tree.ref}")
+    imports = None
+    if options.import_paths:
+        imports = []
+        for given in options.import_paths:
+            rel = os.path.relpath(os.path.abspath(given), tree.root)
+            imports.append(os.path.join(tree.tmp, rel) if not rel.startswith("..") else given)
+    options.labels[tree.tmp + os.sep] = f"{tree.ref}:"
+    return load_contract(path, mode="strict", limits=options.limits, import_paths=imports, ref_root=tree.tmp)
 
 
 def run_check(
@@ -184,12 +228,14 @@ def run_check(
     waived: list[Any] = []
     diffed: list[str] = []
     added: list[str] = []
-    tasks = [(c, base, c in work.changed, options, config) for c in work.contracts]
-    if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            results = list(pool.map(_check_task, tasks))
-    else:
-        results = [_check_task(t) for t in tasks]
+    with ExitStack() as stack:
+        tree = _extract_base(work, options, stack) if base is not None and work.changed else None
+        tasks = [(c, base, c in work.changed, options, config, tree) for c in work.contracts]
+        if jobs > 1 and len(tasks) > 1:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+                results = list(pool.map(_check_task, tasks))
+        else:
+            results = [_check_task(t) for t in tasks]
     for (contract, *_), (found, status, skipped) in zip(tasks, results):
         findings += found
         waived += skipped
@@ -208,5 +254,26 @@ def run_check(
     return CheckResult(findings, work.contracts, diffed, added, work.removed, waived)
 
 
-def _check_task(task: tuple[str, str | None, bool, DiffOptions, "Config | None"]) -> tuple[list[Finding], str, list[Any]]:
+def _extract_base(work: Plan, options: DiffOptions, stack: ExitStack) -> BaseTree:
+    """Extract, once, the top folders of the changed contracts at the base commit.
+
+    Relative `$ref`s and proto imports may reach anywhere under a contract's top folder (the
+    same scope `REF:path` uses); with --proto-path the whole tree is extracted."""
+    from govern.load.git import extract, path_exists_at, repo_root, resolve_ref
+
+    assert work.base is not None
+    root = repo_root(".")
+    commit = resolve_ref(work.base, root)
+    scopes: set[str] = set()
+    for contract in work.changed:
+        parts = os.path.relpath(os.path.abspath(contract), root).split(os.sep)
+        scopes.add(parts[0] if len(parts) > 1 and not options.import_paths else ".")
+    present = sorted(s for s in scopes if s == "." or path_exists_at(commit, s, root))
+    tmp = stack.enter_context(extract(commit, present, root)) if present else None
+    return BaseTree(work.base, root, tmp)
+
+
+def _check_task(
+    task: tuple[str, str | None, bool, DiffOptions, "Config | None", BaseTree | None]
+) -> tuple[list[Finding], str, list[Any]]:
     return check_one(*task)

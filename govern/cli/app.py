@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from govern import __version__
+from govern.cli import changelog as changelog_cmd
 from govern.cli import check as check_cmd
 from govern.cli import diff as diff_cmd
 from govern.cli import generate as generate_cmd
@@ -48,6 +49,7 @@ app.command("new-service", help=new_service_cmd.HELP)(new_service_cmd.new_servic
 app.add_typer(generate_cmd.app, name="generate", help=generate_cmd.HELP)
 app.command("recommend", help=recommend_cmd.HELP)(recommend_cmd.recommend)
 app.command("check", help=check_cmd.HELP)(check_cmd.check)
+app.command("changelog", help=changelog_cmd.HELP)(changelog_cmd.changelog)
 app.command("rules", help=rules_cmd.HELP)(rules_cmd.rules)
 
 

@@ -45,7 +45,7 @@ def diff(
     def body() -> None:
         from contextlib import ExitStack
 
-        from govern.diff.run import DiffOptions, check_options, diff_contracts, load_side
+        from govern.diff.run import DiffOptions, check_options, diff_contracts, lifecycle_finding, load_side, side_path
         from govern.diff.transitive import load_history
         from govern.errors import EXIT_POLICY
         from govern.report import Report
@@ -61,7 +61,7 @@ def diff(
             if revision_arg is None:
                 fail("give BASE and REVISION, or PATH with --base REF")
             base_spec, revision_spec = base_arg, revision_arg
-        settings = config.settings_for(_path_part(revision_spec))
+        settings = config.settings_for(side_path(revision_spec))
         options = DiffOptions(
             mode=(mode or (settings and settings.mode) or None),
             strictness=(strictness or (settings and settings.strictness) or "strict").lower(),
@@ -76,7 +76,7 @@ def diff(
         check_options(options)
         base = revision = None
         with ExitStack() as stack:
-            lifecycle = _lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
+            lifecycle = lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
             if lifecycle is not None:
                 findings = [lifecycle]
             else:
@@ -95,35 +95,3 @@ def diff(
             raise typer.Exit(EXIT_POLICY)
 
     guarded(body)
-
-
-def _path_part(spec: str) -> str:
-    """The path of a side, relative to the working directory: `REF:path` -> path."""
-    import os
-
-    if os.path.exists(spec) or ":" not in spec:
-        return spec
-    return spec.partition(":")[2] or spec
-
-
-def _lifecycle_finding(base_ref, path, base_spec, stack, options):  # type: ignore[no-untyped-def]
-    """With --base: a contract new since REF (INFO) or deleted since REF (ERR), else None."""
-    if base_ref is None:
-        return None
-    import os
-
-    from govern.check import CONTRACT_ADDED, CONTRACT_REMOVED, KIND
-    from govern.diff.run import load_side
-    from govern.load.git import NotAtRevision
-    from govern.rules.finding import Finding, Location
-
-    if not os.path.exists(path):
-        load_side(base_spec, stack, options)  # raises if it is missing at REF too
-        return Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, f"contract {path} was removed since {base_ref}",
-                       Location(base_spec), KIND)
-    try:
-        load_side(base_spec, stack, options)
-    except NotAtRevision:
-        return Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, f"new contract (not present at {base_ref})",
-                       Location(path), KIND)
-    return None

@@ -162,3 +162,32 @@ def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".") 
     )
     options.labels[checkout_root + os.sep] = f"{spec.ref}:"
     return contract
+
+
+def side_path(spec: str) -> str:
+    """The path of one side, relative to the working directory: `REF:path` -> path."""
+    if os.path.exists(spec) or ":" not in spec:
+        return spec
+    return spec.partition(":")[2] or spec
+
+
+def lifecycle_finding(
+    base_ref: str | None, path: str, base_spec: str, stack: ExitStack, options: DiffOptions
+) -> Finding | None:
+    """With --base: a contract new since REF (INFO) or deleted since REF (ERR), else None."""
+    if base_ref is None:
+        return None
+    from govern.check import CONTRACT_ADDED, CONTRACT_REMOVED, KIND
+    from govern.load.git import NotAtRevision
+    from govern.rules.finding import Location
+
+    if not os.path.exists(path):
+        load_side(base_spec, stack, options)  # raises if it is missing at REF too
+        message = f"contract {path} was removed since {base_ref}"
+        return Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, message, Location(base_spec), KIND)
+    try:
+        load_side(base_spec, stack, options)
+    except NotAtRevision:
+        message = f"new contract (not present at {base_ref})"
+        return Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, message, Location(path), KIND)
+    return None

@@ -1,0 +1,94 @@
+"""`govern changelog`: every change between two revisions, ordered and grouped for humans."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from govern.cli.common import emit, fail, guarded, use_color
+
+HELP = (
+    "Print every change between two revisions of a contract, for humans: breaking changes "
+    "first, then deprecations and warnings, then additions and other compatible changes, "
+    "grouped by operation, channel or area, each with its file:line.\n\n"
+    "BASE and REVISION are paths or git revisions as REF:path; with --base REF, give one PATH "
+    "(the working-tree PATH against the same path at REF). The comparison is the one "
+    "`govern diff` makes, with the same --mode, --strictness, --category and .govern.yaml "
+    "(per-contract settings, stability and rule levels); a waived change is still listed, "
+    "marked as waived.\n\n"
+    "A changelog is not a policy gate: exit 0 whatever changed, 2 on usage or input errors."
+)
+
+
+def changelog(
+    base_arg: str = typer.Argument(..., metavar="BASE", help="Base revision: path or REF:path (or PATH with --base)."),
+    revision_arg: Optional[str] = typer.Argument(None, metavar="REVISION", help="New revision: path or REF:path."),
+    base_ref: Optional[str] = typer.Option(None, "--base", help="Compare the working-tree PATH with PATH at this git ref."),
+    fmt: str = typer.Option("text", "--format", "-f", help="Output format: text or markdown."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the changelog to FILE (atomically) instead of stdout."),
+    config_path: Optional[str] = typer.Option(None, "--config", "-c", help="Policy file (default: the nearest .govern.yaml in this or a parent directory)."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="Schema compatibility mode (as for `govern diff`). Default: the config's mode for the contract, else each kind's default."),
+    strictness: Optional[str] = typer.Option(None, "--strictness", help="Schema-registry policy for JSON Schema: strict (default) or lenient."),
+    category: Optional[str] = typer.Option(None, "--category", help="protobuf rule category: FILE, PACKAGE, WIRE_JSON or WIRE. Default: the config's category, else buf.yaml's breaking.use, else FILE."),
+    proto_path: List[str] = typer.Option([], "--proto-path", "-I", help="Extra import root for .proto files (repeatable)."),
+    max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
+    no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
+) -> None:
+    def body() -> None:
+        from contextlib import ExitStack
+        from dataclasses import replace
+
+        from govern.config import load_config
+        from govern.diff.run import DiffOptions, check_options, diff_contracts, lifecycle_finding, load_side, side_path
+        from govern.diff.transitive import load_history
+        from govern.load.model import Limits
+        from govern.report.changelog import FORMATS, render
+        from govern.rules.engine import apply_policy
+
+        if fmt not in FORMATS:
+            fail(f"unknown --format {fmt!r} for changelog; choose one of: {', '.join(FORMATS)}")
+        if max_file_mb <= 0:
+            fail("--max-file-mb must be positive")
+        config = load_config(config_path)
+        if base_ref is not None:
+            if revision_arg is not None:
+                fail("with --base REF give one PATH, not BASE and REVISION")
+            base_spec, revision_spec = f"{base_ref}:{base_arg}", base_arg
+        else:
+            if revision_arg is None:
+                fail("give BASE and REVISION, or PATH with --base REF")
+            base_spec, revision_spec = base_arg, revision_arg
+        settings = config.settings_for(side_path(revision_spec))
+        options = DiffOptions(
+            mode=(mode or (settings and settings.mode) or None),
+            strictness=(strictness or (settings and settings.strictness) or "strict").lower(),
+            category=(category or (settings and settings.category) or None),
+            import_paths=list(proto_path),
+            limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
+            channel_modes=dict(settings.channels) if settings else {},
+            exempt_stability=config.exempt,
+        )
+        options.mode = options.mode.upper() if options.mode else None
+        options.category = options.category.upper() if options.category else None
+        check_options(options)
+        with ExitStack() as stack:
+            lifecycle = lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
+            if lifecycle is not None:
+                findings = [lifecycle]
+            else:
+                base = load_side(base_spec, stack, options)
+                revision = load_side(revision_spec, stack, options)
+                if options.wants_history():
+                    options.history = load_history(base_spec, base, stack, options)
+                findings = diff_contracts(base, revision, options)
+        # The team's levels apply (stability, `rules:`); a waived change is still a change.
+        policy = apply_policy(findings, config, settings=settings)
+        findings = policy.findings + [
+            replace(f, message=f"{f.message} (waived until {w.expires.isoformat()}: {w.reason})")
+            for f, w in policy.waived
+        ]
+        text = render(findings, base_spec, revision_spec, fmt, color=fmt == "text" and use_color(output, no_color))
+        emit(text, output)
+
+    guarded(body)
