@@ -4,6 +4,11 @@
 version field itself exempt. In 2.x the schema leaves message payloads unchecked, so payloads in
 the AsyncAPI/JSON Schema, OpenAPI 3.0 or Avro formats are checked against the matching
 definition of the same vendored schema (3.x schemas already do this themselves).
+
+Validation runs jsonschema with a `$ref` memo (govern.load.jsonschema.memo_validator_class): the
+official schemas re-check each nested payload schema against the draft-07 definitions once per
+enclosing level, and catalogues repeat the same headers, bindings and schemas many times; with
+the memo each (target, subtree shape) pair is checked once, with the same problems reported.
 """
 
 from __future__ import annotations
@@ -15,7 +20,12 @@ from typing import Any
 
 from govern.errors import InputError
 from govern.load.files import escape_token, unescape_token
-from govern.load.jsonschema import problems_from, safe_registry
+from govern.load.jsonschema import (
+    memo_errors,
+    memo_validator_class,
+    problems_from,
+    safe_registry,
+)
 from govern.load.model import Contract, Document, Limits, Problem
 from govern.load.refs import RefResolver, load_tree
 
@@ -59,7 +69,8 @@ def _validator(version: str, definition: str | None = None) -> Any:
     schema = official_schema(version)
     if definition is not None:
         schema = {"definitions": schema["definitions"], "$ref": f"#/definitions/{definition}"}
-    return Draft7Validator(schema, registry=safe_registry(), format_checker=Draft7Validator.FORMAT_CHECKER)
+    cls = memo_validator_class(Draft7Validator)
+    return cls(schema, registry=safe_registry(), format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
 def load_asyncapi(root: Document, *, limits: Limits, boundary: str | None = None) -> Contract:
@@ -81,7 +92,7 @@ def validate_asyncapi(version: str, resolver: RefResolver, root: str) -> list[Pr
     schema_version = version if version in SCHEMAS else "2.6.0"
     if version in _OLDER_2X:
         data = dict(data, asyncapi="2.6.0")
-    problems = problems_from(_validator(schema_version).iter_errors(data), resolver, root, RULE_INVALID)
+    problems = problems_from(memo_errors(_validator(schema_version), data), resolver, root, RULE_INVALID)
     if schema_version.startswith("2."):
         known = {_key(p) for p in problems}
         problems += [p for p in _payload_problems(resolver, root) if _key(p) not in known]
@@ -105,7 +116,7 @@ def _payload_problems(resolver: RefResolver, root: str) -> list[Problem]:
         if (target.file, target.pointer) in seen:
             continue
         seen.add((target.file, target.pointer))
-        errors = _validator("2.6.0", definition).iter_errors(target.node)
+        errors = memo_errors(_validator("2.6.0", definition), target.node)
         base = [unescape_token(p) for p in target.pointer.split("/")[1:]]
         out += problems_from(errors, resolver, target.file, RULE_INVALID, base)
     return out

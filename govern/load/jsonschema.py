@@ -3,12 +3,17 @@
 The dialect comes from `$schema` (draft-04/06/07, 2019-09, 2020-12); without one, draft-07 is
 assumed, the most common dialect in the wild and the one AsyncAPI payloads use. Metaschemas come
 from jsonschema-specifications; nothing is ever fetched.
+
+Also shared with the AsyncAPI loader: error summaries (`summarize`, `problems_from`) and the
+`$ref` memo (`memo_validator_class`, `memo_errors`) that makes big documents fast to validate.
 """
 
 from __future__ import annotations
 
 import reprlib
+import threading
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from govern.errors import InputError
@@ -154,6 +159,114 @@ def _ambiguous(error: Any) -> str:
     hint = best_match(error.context)
     tail = f" (e.g. {hint.message})" if hint is not None and len(hint.message) < 120 else ""
     return f"{short_repr(error.instance)} does not match any of the allowed shapes{tail}"
+
+
+class _Run(threading.local):
+    """State of the current `memo_errors` run in this thread (`shapes` is None outside one)."""
+
+    def __init__(self) -> None:
+        # id(container of the instance) -> shape number (see shape_ids)
+        self.shapes: dict[int, int] | None = None
+        # id(schema holding a `$ref`) -> (that schema, its resolved target)
+        self.targets: dict[int, tuple[Any, Any]] = {}
+        # (id(target schema), instance shape) -> (instance, its errors under the target)
+        self.pairs: dict[tuple[int, Any], tuple[Any, list[Any]]] = {}
+
+
+_RUN = _Run()
+
+
+def shape_ids(data: Any) -> dict[int, int]:
+    """id(container) -> a number shared by all containers of `data` that look the same.
+
+    Same shape: same type, same keys in the same order, nested containers of the same shape and
+    scalars of the same type and repr, so validation errors (whose messages quote reprs) are alike.
+    Iterative (no recursion); shared nodes (YAML aliases) are walked once.
+    """
+    shapes: dict[Any, int] = {}
+    ids: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in ids or not isinstance(node, (dict, list)):
+            continue
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        if not children_done:
+            stack.append((node, True))
+            stack += [(value, False) for _, value in items if isinstance(value, (dict, list))]
+            continue
+        shape = (type(node), tuple((_scalar(key), ids[id(value)] if isinstance(value, (dict, list))
+                                    else _scalar(value)) for key, value in items))
+        ids[id(node)] = shapes.setdefault(shape, len(shapes))
+    return ids
+
+
+def _scalar(value: Any) -> Any:
+    # str is kept as is; others by type and repr (True, 1, 1.0, 0.0 and -0.0 all differ).
+    return value if type(value) is str else (type(value), repr(value))
+
+
+def _copy_error(error: Any) -> Any:
+    """A fresh copy of a jsonschema error and its context tree (callers prepend paths in place)."""
+    return type(error)(
+        error.message, validator=error.validator, path=error.relative_path, cause=error.cause,
+        context=[_copy_error(sub) for sub in error.context], validator_value=error.validator_value,
+        instance=error.instance, schema=error.schema, schema_path=error.relative_schema_path,
+        type_checker=error._type_checker,
+    )
+
+
+@cache
+def memo_validator_class(cls: Any) -> Any:
+    """`cls` with a `$ref` that, inside `memo_errors`, checks each (target, instance shape) pair once.
+
+    The official AsyncAPI schemas recurse through `$ref`s and re-check every nested payload schema
+    against the draft-07 definitions once per enclosing level; with the memo each subtree is checked
+    once per target and later visits replay copies of the same errors (same messages, same relative
+    paths). Only for draft-04/06/07, whose `$ref` has no dynamic scope.
+    """
+    from jsonschema.validators import extend
+    from referencing.exceptions import Unresolvable
+
+    if "$dynamicRef" in cls.VALIDATORS or "$recursiveRef" in cls.VALIDATORS:
+        raise ValueError(f"{cls.__name__} has dynamic references; the `$ref` memo would be unsound")
+    plain_ref = cls.VALIDATORS["$ref"]
+
+    def memo_ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
+        shapes = _RUN.shapes
+        if shapes is None:
+            yield from plain_ref(validator, ref, instance, schema)
+            return
+        # A `$ref` in a given schema object always means the same target (no dynamic scope), so it
+        # is looked up once per run; the schema is kept alive so its id is not reused.
+        target = _RUN.targets.get(id(schema))
+        if target is None:
+            try:
+                target = _RUN.targets[id(schema)] = (schema, validator._resolver.lookup(ref))
+            except Unresolvable:
+                yield from plain_ref(validator, ref, instance, schema)  # jsonschema's own error
+                return
+        resolved = target[1]
+        # Scalars (cheap) and containers made during validation are keyed by identity.
+        key = (id(resolved.contents), shapes.get(id(instance), ("id", id(instance))))
+        pair = _RUN.pairs.get(key)
+        if pair is None:
+            errors = list(validator.descend(instance, resolved.contents, resolver=resolved.resolver))
+            pair = _RUN.pairs[key] = (instance, errors)  # the instance is kept alive: ids stay unique
+        for error in pair[1]:
+            yield _copy_error(error)  # the caller prepends its paths to the copy
+
+    return extend(cls, {"$ref": memo_ref})
+
+
+def memo_errors(validator: Any, instance: Any) -> list[Any]:
+    """All errors of `instance` under `validator` (of a `memo_validator_class`), memo on."""
+    saved = (_RUN.shapes, _RUN.targets, _RUN.pairs)
+    _RUN.shapes, _RUN.targets, _RUN.pairs = shape_ids(instance), {}, {}
+    try:
+        return list(validator.iter_errors(instance))
+    finally:
+        _RUN.shapes, _RUN.targets, _RUN.pairs = saved
 
 
 def metaschema_errors(schema: Any, default: Any = None) -> Iterator[Any]:
