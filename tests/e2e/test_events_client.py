@@ -262,3 +262,26 @@ def test_failed_dead_letter_leaves_the_message_pending(events):
     with pytest.raises(ConnectionError):
         consumer.poll()
     assert transport.pending(consumer.address, "orders") == 1 and consumer.in_flight == 0
+
+
+def test_redis_messages_of_a_crashed_consumer_are_claimed_by_another(events, redis_transport, redis_client):
+    streams, _ = redis_transport
+    transport = streams.RedisStreamsTransport(redis_client, claim_idle=0.2)
+    handled = []
+    dedupe = streams.RedisDedupe(redis_client, ttl=60)
+    survivor = events.PaymentAuthorizedConsumer(
+        transport, lambda p, e: handled.append(e.id), group="orders", consumer="survivor", dedupe=dedupe
+    )
+    sent = [authorized() for _ in range(3)]
+    for event in sent:
+        transport.publish(survivor.address, envelope(events, event))
+    # "crashed" fetches two messages and dies before processing or acknowledging them
+    lost = transport.fetch(survivor.address, "orders", "crashed", 2, 1.0)
+    assert len(lost) == 2 and transport.pending(survivor.address, "orders") == 2
+    assert survivor.poll(block=0.5) == 1  # the two lost ones are not idle long enough yet
+    time.sleep(0.3)
+    assert survivor.poll(block=0.1) == 2  # now they are claimed and processed
+    assert sorted(handled) == sorted(e["id"] for e in sent)
+    assert transport.pending(survivor.address, "orders") == 0
+    with pytest.raises(ValueError):
+        streams.RedisStreamsTransport(redis_client, claim_idle=-1)
