@@ -2,15 +2,19 @@
 
 YAML is built from libyaml's event stream (never PyYAML's recursive composer, which overflows
 the C stack on deep input), so depth, alias expansion and tags are all checked while parsing.
-JSON goes through the stdlib decoder; its line table is computed lazily by `json_line_table`.
+JSON goes through the stdlib decoder; its lines are found lazily, one pointer at a time, by
+`JsonPositions` (or all at once by `json_line_table`).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import stat
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -136,6 +140,8 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse_json(path: str, text: str, limits: Limits) -> Document:
+    enabled = gc.isenabled()
+    gc.disable()  # every object built is alive at the end; collections while building are wasted
     try:
         data = json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
@@ -144,10 +150,13 @@ def _parse_json(path: str, text: str, limits: Limits) -> Document:
         raise _json_duplicate_error(path, text, str(exc)) from None
     except RecursionError:
         raise InputError(path, f"nesting deeper than {limits.max_depth} levels") from None
+    finally:
+        if enabled:
+            gc.enable()
     if data is None:
         raise InputError(path, "empty document")
     check_depth(path, data, limits.max_depth)
-    return Document(path, data, SourceMap(path, resolver=lambda: json_line_table(text)))
+    return Document(path, data, SourceMap(path, resolver=lambda: JsonPositions(text)))
 
 
 def _json_duplicate_error(path: str, text: str, key: str) -> InputError:
@@ -224,6 +233,135 @@ def json_line_table(text: str, *, stop_at_duplicate: bool = False) -> dict[str, 
             else:
                 frames.pop()
     return {} if stop_at_duplicate else _lines_of(text, positions)
+
+
+class JsonPositions:
+    """pointer -> (line, col) of valid JSON text, like `json_line_table`'s dict, but lazy.
+
+    A diff asks for the lines of a few thousand pointers in a file that has hundreds of
+    thousands: each lookup walks down the pointer, listing the members of each object or array
+    on its way once (the C scanner skips each member's value), so only the parts of the text
+    that findings point into are ever indexed. Iterating it builds the whole table.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._root = _skip_space(text, 0)
+        self._children: dict[int, Any] = {}  # value offset -> {key: (key offset, value offset)} | [item offsets]
+        self._found: dict[str, tuple[int, int] | None] = {}
+        self._starts: list[int] | None = None
+        self._full: dict[str, tuple[int, int]] | None = None
+        self._scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # C scanner: (value, end)
+
+    def __contains__(self, pointer: object) -> bool:
+        return isinstance(pointer, str) and self._lookup(pointer) is not None
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        found = self._lookup(pointer) if isinstance(pointer, str) else None
+        if found is None:
+            raise KeyError(pointer)
+        return found
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        found = self._lookup(pointer) if isinstance(pointer, str) else None
+        return default if found is None else found
+
+    def _table(self) -> dict[str, tuple[int, int]]:
+        if self._full is None:
+            self._full = json_line_table(self.text)
+        return self._full
+
+    def __iter__(self) -> Any:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def keys(self) -> Any:
+        return self._table().keys()
+
+    def items(self) -> Any:
+        return self._table().items()
+
+    def values(self) -> Any:
+        return self._table().values()
+
+    def _lookup(self, pointer: str) -> tuple[int, int] | None:
+        if pointer in self._found:
+            return self._found[pointer]
+        offset = self._offset(pointer)
+        found = None if offset is None else self._line_col(offset)
+        self._found[pointer] = found
+        return found
+
+    def _offset(self, pointer: str) -> int | None:
+        """Offset of the key (object member) or value (array item, root) `pointer` names."""
+        if pointer == "":
+            return self._root
+        if pointer[0] != "/":
+            return None
+        value = self._root
+        where = value
+        for raw in pointer[1:].split("/"):
+            children = self._members(value)
+            if type(children) is dict:
+                token = unescape_token(raw)
+                hit = children.get(token)
+                if hit is None or escape_token(token) != raw:
+                    return None
+                where, value = hit
+            elif children is not None:
+                if not raw.isdigit() or str(int(raw)) != raw or int(raw) >= len(children):
+                    return None
+                where = value = children[int(raw)]
+            else:
+                return None
+        return where
+
+    def _members(self, at: int) -> Any:
+        children = self._children.get(at)
+        if children is not None:
+            return children
+        text, scan = self.text, self._scan
+        opener = text[at : at + 1]
+        if opener == "{":
+            members: dict[str, tuple[int, int]] = {}
+            i = _skip_space(text, at + 1)
+            if text[i] != "}":
+                while True:
+                    key_at = i
+                    key, i = scan(text, i)
+                    i = _skip_space(text, _skip_space(text, i) + 1)  # past ':'
+                    value_at = i
+                    _, i = scan(text, i)
+                    members[key] = (key_at, value_at)
+                    i = _skip_space(text, i)
+                    if text[i] != ",":
+                        break
+                    i = _skip_space(text, i + 1)
+            children = members
+        elif opener == "[":
+            items: list[int] = []
+            i = _skip_space(text, at + 1)
+            if text[i] != "]":
+                while True:
+                    items.append(i)
+                    _, i = scan(text, i)
+                    i = _skip_space(text, i)
+                    if text[i] != ",":
+                        break
+                    i = _skip_space(text, i + 1)
+            children = items
+        else:
+            return None
+        self._children[at] = children
+        return children
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        if self._starts is None:  # offset of the first character of each line
+            self._starts = list(accumulate(map((1).__add__, map(len, self.text.split("\n"))), initial=0))
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -509,6 +647,10 @@ def _parse_yaml(path: str, text: str, limits: Limits) -> Document:
         col = mark.column + 1 if mark else None
         if mark is not None and _tab_at(text, mark.line, mark.column):
             problem, context = "a tab character is used for indentation; YAML indents with spaces", ""
+        if "maximum nesting depth" in str(problem):
+            # libyaml (PyYAML >= 6.0.3) has its own depth cap, which it can reach before the
+            # builder's while scanning ahead in flow collections: same answer as the builder's.
+            raise InputError(path, f"nesting deeper than {limits.max_depth} levels", line=line, col=col) from None
         raise InputError(path, f"invalid YAML: {problem}{context}", line=line, col=col) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"invalid YAML: {exc}") from None

@@ -8,6 +8,7 @@ about a parameter or a schema in another file still get a file:line.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -37,14 +38,19 @@ def openapi_version(doc: Document) -> str:
             line=doc.source.locate("/swagger").line,
         )
     version = data.get("openapi") if isinstance(data, dict) else None
-    where = doc.source.locate("/openapi")
+    # The line of `/openapi` is looked up only for an error: on a large JSON file that builds
+    # the whole line table.
     if not isinstance(version, str):
         raise InputError(
-            doc.path, f"`openapi` must be a version string such as \"3.1.0\", not {version!r}", line=where.line
+            doc.path,
+            f"`openapi` must be a version string such as \"3.1.0\", not {version!r}",
+            line=doc.source.locate("/openapi").line,
         )
     match = _VERSION.match(version)
     if not match or int(match.group(1)) not in _VALIDATORS:
-        raise InputError(doc.path, f"OpenAPI {version} is not supported; use 3.0.x or 3.1.x", line=where.line)
+        raise InputError(
+            doc.path, f"OpenAPI {version} is not supported; use 3.0.x or 3.1.x", line=doc.source.locate("/openapi").line
+        )
     return version
 
 
@@ -56,10 +62,16 @@ def minor(version: str) -> str:
 def load_openapi(root: Document, *, limits: Limits, boundary: str | None = None) -> Contract:
     """An OpenAPI contract: the root, every file its refs reach, and its spec violations as Problems."""
     version = openapi_version(root)
-    resolver = load_tree(root, limits, boundary=boundary, use_ids=not version.startswith("3.0"))
-    contract = Contract("openapi", root.path, version, root, dict(resolver.documents))
-    resolver.attach(contract)
-    contract.problems = validate_openapi(version, resolver, root.path)
+    enabled = gc.isenabled()
+    gc.disable()  # indexing and validating allocate a lot and free it all by reference counting
+    try:
+        resolver = load_tree(root, limits, boundary=boundary, use_ids=not version.startswith("3.0"))
+        contract = Contract("openapi", root.path, version, root, dict(resolver.documents))
+        resolver.attach(contract)
+        contract.problems = validate_openapi(version, resolver, root.path)
+    finally:
+        if enabled:
+            gc.enable()
     return contract
 
 
@@ -152,4 +164,3 @@ def _path_aware(cls: type) -> type:
             yield error
 
     return type(cls.__name__, (cls,), {"__call__": __call__})
-

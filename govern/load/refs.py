@@ -98,20 +98,24 @@ class _Index:
         self.sites: list[RefSite] = []
         self.ids: dict[str, str] = {}
         self.anchors: dict[str, str] = {}
-        stack: list[tuple[Any, str, str | None, int]] = [(doc.data, "", None, 1)]
+        # A node's place is kept as (parent place, key) and spelled out as a JSON pointer only
+        # for the few nodes that hold a `$ref`, `$id` or anchor (and for the depth error).
+        stack: list[tuple[Any, Any, str | None, int]] = [(doc.data, None, None, 1)]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, ptr, base, depth = stack.pop()
+            node, where, base, depth = pop()
             if depth > max_depth:
-                raise InputError(doc.path, f"nesting deeper than {max_depth} levels", pointer=ptr)
+                raise InputError(doc.path, f"nesting deeper than {max_depth} levels", pointer=_spell(where))
             if isinstance(node, dict):
-                base = self._note(doc.path, node, ptr, base)
+                if "$ref" in node or "$id" in node or "$anchor" in node or "$dynamicAnchor" in node:
+                    base = self._note(doc.path, node, _spell(where), base)
                 for key, child in node.items():
                     if isinstance(child, (dict, list)) and not _is_literal(key, child):
-                        stack.append((child, pointer_join(ptr, key), base, depth + 1))
+                        push((child, (where, key), base, depth + 1))
             else:
                 for i, child in enumerate(node):
                     if isinstance(child, (dict, list)):
-                        stack.append((child, f"{ptr}/{i}", base, depth + 1))
+                        push((child, (where, i), base, depth + 1))
 
     def _note(self, file: str, node: dict[str, Any], ptr: str, base: str | None) -> str | None:
         ref = node.get("$ref")
@@ -131,6 +135,18 @@ class _Index:
             if isinstance(name, str):
                 self.anchors.setdefault(name, ptr)
         return base
+
+
+def _spell(where: Any) -> str:
+    """The JSON pointer of a place kept as nested (parent place, key) pairs."""
+    keys: list[Any] = []
+    while where is not None:
+        where, key = where
+        keys.append(key)
+    ptr = ""
+    for key in reversed(keys):
+        ptr = pointer_join(ptr, key)
+    return ptr
 
 
 def _is_literal(key: str, child: Any) -> bool:

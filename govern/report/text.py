@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import re
 from itertools import groupby
 
 from govern.report import Report
@@ -10,17 +12,19 @@ from govern.rules.finding import Level, sort_findings, summarize
 _COLORS = {Level.ERR: "31", Level.WARN: "33", Level.INFO: "36"}
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return " " if ch == "\n" else f"\\x{ord(ch):02x}"
+
+
 def _clean(text: str) -> str:
     """Neutralise control characters from contract content (no escape-code injection)."""
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append(" ")
-        elif ord(ch) < 32 or ord(ch) == 127 or 0x80 <= ord(ch) < 0xA0:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text)
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -28,6 +32,16 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def render(report: Report, *, color: bool = False) -> str:
+    enabled = gc.isenabled()
+    gc.disable()  # many short-lived strings; collections would rescan the whole heap
+    try:
+        return _render(report, color)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _render(report: Report, color: bool) -> str:
     findings = sort_findings(report.findings)
     lines: list[str] = []
     by_file = sorted(findings, key=lambda f: (f.location.file or "", f.location.line or 0))

@@ -9,6 +9,7 @@ Rule ids and default levels are oasdiff's; see `govern rules --kind openapi`.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from govern.diff.openapi.report import Reporter, Settings
@@ -36,8 +37,17 @@ def diff_openapi(base: Any, revision: Any, settings: Settings | None = None) -> 
 
     b, r = _side(base, "base"), _side(revision, "revision")
     rep = Reporter(b, r, settings or Settings())
-    engine.run(rep)
-    return sort_findings(rep.findings)
+    # The engine allocates millions of short-lived objects next to two large documents; with
+    # the cyclic collector running, each collection rescans those documents (a third of the
+    # engine's time on a 10 MB pair). Nothing it builds needs the collector to be freed.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        engine.run(rep)
+        return sort_findings(rep.findings)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def diff_openapi_contracts(base: Any, revision: Any, options: Any = None) -> list[Finding]:

@@ -1,6 +1,6 @@
 """Run the shared JSON Schema comparator on two OpenAPI schemas and translate its differences.
 
-The comparator (govern.diff.schema.compare) answers in schema-registry difference types with
+The comparator (govern.diff.schema, `Comparator.compare`) answers in schema-registry difference types with
 JSON pointers (`MAX_LENGTH_DECREASED #/properties/a/maxLength`). Here each difference becomes a
 context-free `Change` ("max-length-decreased" of the subject at `properties/a`), with the source
 locations of the subject on both sides; `schema_rules` then names it for its place.
@@ -102,11 +102,10 @@ def _comparator(rep: Reporter, reverse: bool) -> Any:
     found = rep.__dict__.get(key)
     if found is not None:
         return found
-    from govern.diff.schema import CompareOptions
-    from govern.diff.schema.compare import Comparator
+    from govern.diff.schema import Comparator, CompareOptions
 
-    d_old = "2020-12" if rep.base.is31 else "draft4"
-    d_new = "2020-12" if rep.revision.is31 else "draft4"
+    d_old: Any = "2020-12" if rep.base.is31 else "draft4"
+    d_new: Any = "2020-12" if rep.revision.is31 else "draft4"
     if reverse:
         comp = Comparator(rep.revision.root, rep.base.root, resolver_old=_resolver(rep.revision), resolver_new=_resolver(rep.base),
                           options=CompareOptions(dialect_old=d_new, dialect_new=d_old))
@@ -115,72 +114,6 @@ def _comparator(rep: Reporter, reverse: bool) -> Any:
                           options=CompareOptions(dialect_old=d_old, dialect_new=d_new))
     rep.__dict__[key] = comp
     return comp
-
-
-def _unit_flatten(items: Any, old_root: Any, new_root: Any) -> list[Any]:
-    """The comparator's result graph flattened down to the `$ref`s of (old_root, new_root) only.
-
-    `Comparator.compare` expands everything a pair reaches; a unit needs only what lies before
-    the next `$ref` on either side (what lies behind it is another unit, analysed once). Links are
-    followed while their path steps over plain nodes on both sides; a shared child result is
-    expanded once, at the first place met breadth first.
-    """
-    from govern.diff.schema.results import Link
-
-    out: list[Any] = []
-    seen: set[int] = set()
-    queue: list[tuple[Any, tuple[str, ...], tuple[str, ...], Any, Any]] = [(items, (), (), old_root, new_root)]
-    i = 0
-    while i < len(queue):
-        group, pa, pb, node_a, node_b = queue[i]
-        i += 1
-        for item in group:
-            if isinstance(item, Link):
-                key = id(item.result)
-                if key in seen:
-                    continue
-                child_a = _step(node_a, item.sa)
-                child_b = _step(node_b, item.sb)
-                if child_a is _CROSSED or child_b is _CROSSED:
-                    continue
-                seen.add(key)
-                queue.append((item.result.items, pa + item.sa, pb + item.sb, child_a, child_b))
-            else:
-                t, o, n, x = item
-                out.append((t, pa + o, pb + n, x))
-    return out
-
-
-_CROSSED = object()
-
-
-def _step(node: Any, segs: tuple[str, ...]) -> Any:
-    """Follow `segs` through raw (unresolved) data; _CROSSED when a step lands on a `$ref`."""
-    for seg in segs:
-        if type(node) is dict:
-            node = node.get(seg)
-        elif type(node) is list and seg.isdigit() and int(seg) < len(node):
-            node = node[int(seg)]
-        else:
-            return None
-        if type(node) is dict and "$ref" in node:
-            return _CROSSED
-    return node
-
-
-def _unit_compare(comp: Any, old: Any, new: Any, base_old: str, base_new: str) -> list[Any] | None:
-    """Differences of one unit through the comparator's result graph; None when its internals
-    are not what this wrapper expects (the caller then uses the public API and filters)."""
-    try:
-        from govern.diff.schema.compare import _to_difference
-        from govern.diff.schema.engine import NEW, OLD
-
-        engine = comp._engine
-        engine.steps = 0
-        result = engine.cmp((old, OLD, base_old), (new, NEW, base_new))
-        return [_to_difference(r) for r in _unit_flatten(result.items, old, new)]
-    except (ImportError, AttributeError, TypeError):
-        return None
 
 
 def compare(rep: Reporter, old: Any, ow: Where, new: Any, nw: Where, reverse: bool = False, unit: bool = False) -> list[Any]:
@@ -194,11 +127,8 @@ def compare(rep: Reporter, old: Any, ow: Where, new: Any, nw: Where, reverse: bo
     base_old = "" if ow[0] == rep.base.file else ow[0]
     base_new = "" if nw[0] == rep.revision.file else nw[0]
     if not reverse:
-        found = _unit_compare(comp, old, new, base_old, base_new) if unit else None
-        return found if found is not None else comp.compare(old, new, base_old=base_old, base_new=base_new)
-    found = _unit_compare(comp, new, old, base_new, base_old) if unit else None
-    if found is None:
-        found = comp.compare(new, old, base_old=base_new, base_new=base_old)
+        return comp.compare(old, new, base_old=base_old, base_new=base_new, stop_at_refs=unit)
+    found = comp.compare(new, old, base_old=base_new, base_new=base_old, stop_at_refs=unit)
     return [_Reversed(d) for d in found]
 
 

@@ -23,7 +23,7 @@ from govern.diff.schema.combinators import CombinatorRules
 from govern.diff.schema.engine import NEW, OLD, Side
 from govern.diff.schema.keywords import KeywordRules
 from govern.diff.schema.refs import default_resolver, dialect_of, ref_siblings_apply
-from govern.diff.schema.results import Raw, flatten
+from govern.diff.schema.results import Raw, flatten, flatten_unit
 from govern.diff.schema.rules import compatible_set
 from govern.diff.schema.types import CompareOptions, Difference, Resolver, Schema, pointer_of
 
@@ -74,12 +74,26 @@ class Comparator:
             policy,
         )
 
-    def compare(self, old: Schema, new: Schema, *, base_old: str = "", base_new: str = "") -> list[Difference]:
+    def compare(
+        self, old: Schema, new: Schema, *, base_old: str = "", base_new: str = "", stop_at_refs: bool = False
+    ) -> list[Difference]:
         """Differences between subschema `old` (of the old document) and `new` (of the new one).
 
         `base_old` / `base_new` name the document a subschema lives in when it is not the root
         document (the part before '#' of its resolver key), so its relative `$ref`s resolve.
+
+        With `stop_at_refs=True` only the differences found before the walk steps onto a `$ref`
+        on either side are returned (read in the raw `old` / `new` data, so a `$ref` at the top
+        of `old` or `new` itself is followed). Callers that compare every `$ref` target on its
+        own, once (the OpenAPI diff does, per component), use it to get each difference exactly
+        once, at the unit that owns it; differences shared by several places of one unit are
+        still listed once, at the first place met breadth first.
         """
+        result = self._run(old, new, base_old, base_new)
+        raws = flatten_unit(result.items, old, new) if stop_at_refs else flatten(result.items)
+        return [_to_difference(r) for r in raws]
+
+    def _run(self, old: Schema, new: Schema, base_old: str, base_new: str) -> Any:
         engine = self._engine
         engine.steps = 0
         needed = self.options.max_depth * 24 + 1000
@@ -87,11 +101,10 @@ class Comparator:
         if limit < needed:
             sys.setrecursionlimit(needed)
         try:
-            result = engine.cmp((old, OLD, base_old), (new, NEW, base_new))
+            return engine.cmp((old, OLD, base_old), (new, NEW, base_new))
         finally:
             if limit < needed:
                 sys.setrecursionlimit(limit)
-        return [_to_difference(r) for r in flatten(result.items)]
 
 
 def compare(
@@ -102,6 +115,7 @@ def compare(
     resolver_new: Resolver | None = None,
     options: CompareOptions | None = None,
     policy: str = "strict",
+    stop_at_refs: bool = False,
 ) -> list[Difference]:
     """Every difference between `old` and `new`, judged as "does `new` accept all `old` accepted?".
 
@@ -110,10 +124,11 @@ def compare(
     local references inside each root schema. `policy` steers the choices made on the way (which
     alternative of a oneOf matches which, whether a dropped property is still covered); judge
     the result with `is_compatible(diffs, policy)` under the same policy. The order of the result
-    is deterministic and follows the schemas' own key order.
+    is deterministic and follows the schemas' own key order. `stop_at_refs=True` leaves out what
+    is found behind a `$ref` (see `Comparator.compare`).
     """
     return Comparator(old, new, resolver_old=resolver_old, resolver_new=resolver_new, options=options,
-                      policy=policy).compare(old, new)
+                      policy=policy).compare(old, new, stop_at_refs=stop_at_refs)
 
 
 def breaking(diffs: Iterable[Difference], policy: str = "strict") -> list[Difference]:

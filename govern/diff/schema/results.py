@@ -104,3 +104,51 @@ def flatten(items: Iterable[Item], limit: int | None = None) -> list[Raw]:
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+def flatten_unit(items: Iterable[Item], old_root: Any, new_root: Any) -> list[Raw]:
+    """The raw differences of a result graph up to the first `$ref` on either side.
+
+    Links are followed while their path steps over plain nodes of the raw `old_root` /
+    `new_root` data on both sides; a shared child result is expanded once, at the first place
+    met breadth first. Each Raw's paths are extended by the Link paths that led to it.
+    """
+    out: list[Raw] = []
+    seen: set[int] = set()
+    queue: list[tuple[Iterable[Item], Segs, Segs, Any, Any]] = [(items, (), (), old_root, new_root)]
+    i = 0
+    while i < len(queue):
+        group, pa, pb, node_a, node_b = queue[i]
+        i += 1
+        for item in group:
+            if isinstance(item, Link):
+                key = id(item.result)
+                if key in seen:
+                    continue
+                child_a = _step(node_a, item.sa)
+                child_b = _step(node_b, item.sb)
+                if child_a is _CROSSED or child_b is _CROSSED:
+                    continue
+                seen.add(key)
+                queue.append((item.result.items, pa + item.sa, pb + item.sb, child_a, child_b))
+            else:
+                t, o, n, x = item
+                out.append((t, pa + o, pb + n, x))
+    return out
+
+
+_CROSSED = object()
+
+
+def _step(node: Any, segs: Segs) -> Any:
+    """Follow `segs` through raw (unresolved) data; _CROSSED when a step lands on a `$ref`."""
+    for seg in segs:
+        if type(node) is dict:
+            node = node.get(seg)
+        elif type(node) is list and seg.isdigit() and int(seg) < len(node):
+            node = node[int(seg)]
+        else:
+            return None
+        if type(node) is dict and "$ref" in node:
+            return _CROSSED
+    return node
