@@ -72,7 +72,8 @@ class KeywordRules(Engine):
             out.extend(self.string_diffs(ao, bo))
         if active(NUMBER_TYPES):
             out.extend(self.number_diffs(ao, bo))
-        out.extend(self.format_diffs(ao, bo))
+        if label != "TYPE_CHANGED":  # a format of an unrelated type is part of that change
+            out.extend(self.format_diffs(ao, bo))
         if "if" in keys:
             out.extend(self.condition_diffs(a, b, ao, bo))
         if values_a is not None and len(values_a) <= MAX_ENUM_CHECK and self.values(bo) is None:
