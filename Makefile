@@ -47,9 +47,14 @@ redis:
 test: $(STAMP) redis
 	$(BIN)/python -m pytest
 
-## bench: on-demand benchmarks (not part of make test)
+## bench: on-demand benchmarks (not part of make test); each script in benchmarks/ also runs alone
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/event_catalogue.py --runs 3
+	$(BIN)/python benchmarks/proto_large_tree.py --files 3000
+	$(BIN)/python benchmarks/check_repo.py
+	$(BIN)/python benchmarks/openapi_speed.py --runs 3
 
 ## docs: regenerate docs/rules.md from the rule registry
 docs: $(STAMP)

@@ -275,10 +275,12 @@ def test_find_buf_config_walks_up(tmp_path: Path) -> None:
 def test_adapter_reads_the_revision_buf_yaml(tmp_path: Path) -> None:
     base = tree(tmp_path / "base", {"a.proto": P3 + "message M {\n  int32 x = 1;\n}\n"})
     rev = tree(tmp_path / "rev", {"a.proto": P3 + "message M {\n  int64 x = 1;\n}\n"}, "version: v1\nbreaking:\n  use: [WIRE]\n")
-    options = SimpleNamespace(category="FILE")
-    assert diff_proto_contracts(load_proto(str(base)), load_proto(str(rev)), options) == []
+    default = SimpleNamespace(category=None)  # no --category: buf.yaml's `use` decides
+    assert diff_proto_contracts(load_proto(str(base)), load_proto(str(rev)), default) == []
+    explicit = SimpleNamespace(category="FILE")  # an explicit category beats buf.yaml's `use`
+    assert ids(diff_proto_contracts(load_proto(str(base)), load_proto(str(rev)), explicit)) == ["FIELD_SAME_TYPE"]
     (rev / "buf.yaml").unlink()
-    assert ids(diff_proto_contracts(load_proto(str(base)), load_proto(str(rev)), options)) == ["FIELD_SAME_TYPE"]
+    assert ids(diff_proto_contracts(load_proto(str(base)), load_proto(str(rev)), default)) == ["FIELD_SAME_TYPE"]
 
 
 # ----------------------------------------------------------------------------- properties, speed
