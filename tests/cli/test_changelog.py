@@ -77,7 +77,7 @@ def test_markdown_is_ordered_and_escaped() -> None:
     assert result.returncode == 0, result.stderr
     heads = [line for line in result.stdout.splitlines() if line.startswith("## ")]
     assert heads == ["## Breaking changes (6)", "## Additions (4)", "## Other compatible changes (3)"]
-    assert "**7 breaking changes**, 4 additions, 3 other changes" in result.stdout
+    assert "**6 breaking changes**, 4 additions, 3 other changes" in result.stdout
     assert "### `channel orderStatusChanged (orders.order-status-changed)`" in result.stdout
     assert "reserved\\_until" in result.stdout  # markdown specials are escaped in messages
 
