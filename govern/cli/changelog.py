@@ -36,12 +36,10 @@ def changelog(
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
     def body() -> None:
-        from contextlib import ExitStack
         from dataclasses import replace
 
         from govern.config import load_config
-        from govern.diff.run import DiffOptions, check_options, diff_contracts, lifecycle_finding, load_side, side_path
-        from govern.diff.transitive import load_history
+        from govern.diff.run import diff_specs, options_for, relabel, side_specs
         from govern.load.model import Limits
         from govern.report.changelog import FORMATS, render
         from govern.rules.engine import apply_policy
@@ -51,40 +49,15 @@ def changelog(
         if max_file_mb <= 0:
             fail("--max-file-mb must be positive")
         config = load_config(config_path)
-        if base_ref is not None:
-            if revision_arg is not None:
-                fail("with --base REF give one PATH, not BASE and REVISION")
-            base_spec, revision_spec = f"{base_ref}:{base_arg}", base_arg
-        else:
-            if revision_arg is None:
-                fail("give BASE and REVISION, or PATH with --base REF")
-            base_spec, revision_spec = base_arg, revision_arg
-        settings = config.settings_for(side_path(revision_spec))
-        options = DiffOptions(
-            mode=(mode or (settings and settings.mode) or None),
-            strictness=(strictness or (settings and settings.strictness) or "strict").lower(),
-            category=(category or (settings and settings.category) or None),
-            import_paths=list(proto_path),
-            limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
-            channel_modes=dict(settings.channels) if settings else {},
-            exempt_stability=config.exempt,
+        base_spec, revision_spec = side_specs(base_arg, revision_arg, base_ref)
+        options, settings = options_for(
+            config, revision_spec, mode=mode, strictness=strictness, category=category,
+            import_paths=list(proto_path), limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
         )
-        options.mode = options.mode.upper() if options.mode else None
-        options.category = options.category.upper() if options.category else None
-        check_options(options)
-        with ExitStack() as stack:
-            lifecycle = lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
-            if lifecycle is not None:
-                findings = [lifecycle]
-            else:
-                base = load_side(base_spec, stack, options)
-                revision = load_side(revision_spec, stack, options)
-                if options.wants_history():
-                    options.history = load_history(base_spec, base, stack, options)
-                findings = diff_contracts(base, revision, options)
+        findings, _, _ = diff_specs(base_spec, revision_spec, options, base_ref)
         # The team's levels apply (stability, `rules:`); a waived change is still a change.
         policy = apply_policy(findings, config, settings=settings)
-        findings = policy.findings + [
+        findings = relabel(policy.findings, options.labels) + [
             replace(f, message=f"{f.message} (waived until {w.expires.isoformat()}: {w.reason})")
             for f, w in policy.waived
         ]

@@ -7,7 +7,14 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit_reports, fail, guarded, output_pairs, policy_settings, waived_meta
+from govern.cli.common import (
+    emit_reports,
+    fail,
+    guarded,
+    output_pairs,
+    policy_settings,
+    waived_meta,
+)
 
 HELP = (
     "Check every contract under PATH (default: the current directory): lint each one and, "

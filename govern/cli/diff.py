@@ -6,7 +6,13 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit_reports, fail, guarded, output_pairs, policy_settings, waived_meta
+from govern.cli.common import (
+    emit_reports,
+    guarded,
+    output_pairs,
+    policy_settings,
+    waived_meta,
+)
 
 HELP = (
     "Report every change between two revisions of a contract, each with a level: ERR breaks "
@@ -43,50 +49,21 @@ def diff(
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
     def body() -> None:
-        from contextlib import ExitStack
-
-        from govern.diff.run import DiffOptions, check_options, diff_contracts, lifecycle_finding, load_side, side_path
-        from govern.diff.transitive import load_history
+        from govern.diff.run import diff_specs, options_for, relabel, side_specs
         from govern.errors import EXIT_POLICY
         from govern.report import Report
         from govern.rules.engine import apply_policy, expired_waivers
 
         pairs = output_pairs(fmt, output)
         config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
-        if base_ref is not None:
-            if revision_arg is not None:
-                fail("with --base REF give one PATH, not BASE and REVISION")
-            base_spec, revision_spec = f"{base_ref}:{base_arg}", base_arg
-        else:
-            if revision_arg is None:
-                fail("give BASE and REVISION, or PATH with --base REF")
-            base_spec, revision_spec = base_arg, revision_arg
-        settings = config.settings_for(side_path(revision_spec))
-        options = DiffOptions(
-            mode=(mode or (settings and settings.mode) or None),
-            strictness=(strictness or (settings and settings.strictness) or "strict").lower(),
-            category=(category or (settings and settings.category) or None),
-            import_paths=list(proto_path),
-            limits=limits,
-            channel_modes=dict(settings.channels) if settings else {},
-            exempt_stability=config.exempt,
+        base_spec, revision_spec = side_specs(base_arg, revision_arg, base_ref)
+        options, settings = options_for(
+            config, revision_spec, mode=mode, strictness=strictness, category=category,
+            import_paths=list(proto_path), limits=limits,
         )
-        options.mode = options.mode.upper() if options.mode else None
-        options.category = options.category.upper() if options.category else None
-        check_options(options)
-        base = revision = None
-        with ExitStack() as stack:
-            lifecycle = lifecycle_finding(base_ref, base_arg, base_spec, stack, options)
-            if lifecycle is not None:
-                findings = [lifecycle]
-            else:
-                base = load_side(base_spec, stack, options)
-                revision = load_side(revision_spec, stack, options)
-                if options.wants_history():
-                    options.history = load_history(base_spec, base, stack, options)
-                findings = diff_contracts(base, revision, options)
+        findings, base, revision = diff_specs(base_spec, revision_spec, options, base_ref)
         result = apply_policy(findings, config, settings=settings, base=base, revision=revision)
-        findings = result.findings + expired_waivers(config)
+        findings = relabel(result.findings, options.labels) + expired_waivers(config)
         failed = any(f.level >= threshold for f in findings)
         meta = waived_meta(result.waived, config)
         report = Report("diff", findings, [base_spec, revision_spec], threshold.name, failed, meta)

@@ -6,7 +6,13 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit_reports, guarded, output_pairs, policy_settings, waived_meta
+from govern.cli.common import (
+    emit_reports,
+    guarded,
+    output_pairs,
+    policy_settings,
+    waived_meta,
+)
 
 HELP = (
     "Validate contracts (OpenAPI 3.0/3.1, AsyncAPI 2.6/3.x, JSON Schema, .proto) and report "

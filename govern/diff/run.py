@@ -6,6 +6,7 @@ import importlib
 import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Any
 
 from govern.errors import InputError, UsageError
 from govern.load.model import Contract, Limits
@@ -191,3 +192,61 @@ def lifecycle_finding(
         message = f"new contract (not present at {base_ref})"
         return Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, message, Location(path), KIND)
     return None
+
+
+def side_specs(base_arg: str, revision_arg: str | None, base_ref: str | None) -> tuple[str, str]:
+    """(base, revision) specs from `BASE REVISION`, or from `PATH --base REF`."""
+    if base_ref is not None:
+        if revision_arg is not None:
+            raise UsageError("with --base REF give one PATH, not BASE and REVISION")
+        return f"{base_ref}:{base_arg}", base_arg
+    if revision_arg is None:
+        raise UsageError("give BASE and REVISION, or PATH with --base REF")
+    return base_arg, revision_arg
+
+
+def options_for(
+    config: Any,
+    revision_spec: str,
+    *,
+    mode: str | None,
+    strictness: str | None,
+    category: str | None,
+    import_paths: list[str],
+    limits: Limits,
+) -> tuple[DiffOptions, Any]:
+    """Diff options for one contract: flags first, then its settings in the config; checked.
+
+    Returns the options and the contract's settings (None when the config has none)."""
+    settings = config.settings_for(side_path(revision_spec))
+    mode = mode or (settings.mode if settings else None)
+    category = category or (settings.category if settings else None)
+    options = DiffOptions(
+        mode=mode.upper() if mode else None,
+        strictness=(strictness or (settings.strictness if settings else None) or "strict").lower(),
+        category=category.upper() if category else None,
+        import_paths=list(import_paths),
+        limits=limits,
+        channel_modes=dict(settings.channels) if settings else {},
+        exempt_stability=config.exempt,
+    )
+    check_options(options)
+    return options, settings
+
+
+def diff_specs(
+    base_spec: str, revision_spec: str, options: DiffOptions, base_ref: str | None = None
+) -> tuple[list[Finding], Contract | None, Contract | None]:
+    """Load both sides (paths or REF:path) and diff them; with --base, a new or deleted contract
+    is one finding. Returns the findings and the two contracts (None for a new/deleted one)."""
+    with ExitStack() as stack:
+        lifecycle = lifecycle_finding(base_ref, revision_spec, base_spec, stack, options)
+        if lifecycle is not None:
+            return [lifecycle], None, None
+        base = load_side(base_spec, stack, options)
+        revision = load_side(revision_spec, stack, options)
+        if options.wants_history():
+            from govern.diff.transitive import load_history
+
+            options.history = load_history(base_spec, base, stack, options)
+        return diff_contracts(base, revision, options), base, revision

@@ -4,43 +4,21 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
-
-REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "clients"
 
 
 def template_dirs() -> list[str]:
     """The wheel's govern/templates/clients, else the repo's templates/clients (development)."""
-    from importlib.resources import files
+    from govern.templating import template_dirs as dirs
 
-    dirs: list[str] = []
-    packaged = files("govern").joinpath("templates", "clients")
-    if packaged.is_dir():
-        dirs.append(str(packaged))
-    if REPO_TEMPLATES.is_dir():
-        dirs.append(str(REPO_TEMPLATES))
-    return dirs
+    return dirs("clients")
 
 
 @functools.lru_cache(maxsize=1)
 def environment() -> Any:
-    import jinja2
+    from govern.templating import environment as make
 
-    dirs = template_dirs()
-    if not dirs:
-        raise RuntimeError("govern's client templates are missing from this installation")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(dirs),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pyrepr"] = py_literal
-    env.filters["docline"] = docline
-    return env
+    return make("clients", filters={"pyrepr": py_literal, "docline": docline})
 
 
 def py_literal(value: Any) -> str:

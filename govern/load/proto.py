@@ -417,13 +417,38 @@ def _read_checked(abs_file: str, roots: _Roots, limits: Limits) -> bytes:
 # ----------------------------------------------------------------------------- running protoc
 
 
+def run_protoc(args: list[str], tmp: str, max_bytes: int = _MAX_CAPTURED_BYTES) -> tuple[int, str]:
+    """Run grpc_tools' protoc in this process with `args`; return its exit status and stderr.
+
+    protoc writes diagnostics to fd 2, so fd 2 is pointed at a file in `tmp` while it runs
+    (under a lock: protoc is not re-entrant). Anything else written to fd 2 meanwhile (another
+    thread) lands there too; unparseable lines become position-less messages, never lost.
+    """
+    from grpc_tools import protoc
+
+    with tempfile.TemporaryFile(dir=tmp) as captured, _PROTOC_LOCK:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(captured.fileno(), 2)
+            try:
+                rc = protoc.main(args)
+            finally:
+                os.dup2(saved, 2)
+        finally:
+            os.close(saved)
+        size = min(os.fstat(captured.fileno()).st_size, max_bytes)
+        captured.seek(0)
+        return rc, captured.read(size).decode("utf-8", "replace")
+
+
 def _run_protoc(
     roots: _Roots, input_abs: list[str], *, shown: str
 ) -> tuple[FileDescriptorSet | None, str]:
     """Run protoc once on all inputs; return (descriptor set or None, captured stderr)."""
     from google.protobuf import descriptor_pb2
     from google.protobuf.message import DecodeError
-    from grpc_tools import protoc
 
     with tempfile.TemporaryDirectory(prefix="govern-proto-") as tmp:
         out = os.path.join(tmp, "descriptors.pb")
@@ -436,23 +461,7 @@ def _run_protoc(
             f"--descriptor_set_out={out}",
             *input_abs,  # absolute, so none can be read as a flag or an @argfile
         ]
-        # Anything else written to fd 2 while protoc runs (another thread) lands in `captured`
-        # too; unparseable lines become position-less messages rather than being lost.
-        with tempfile.TemporaryFile(dir=tmp) as captured, _PROTOC_LOCK:
-            if sys.stderr is not None:
-                sys.stderr.flush()
-            saved = os.dup(2)
-            try:
-                os.dup2(captured.fileno(), 2)
-                try:
-                    rc = protoc.main(args)
-                finally:
-                    os.dup2(saved, 2)
-            finally:
-                os.close(saved)
-            size = min(os.fstat(captured.fileno()).st_size, _MAX_CAPTURED_BYTES)
-            captured.seek(0)
-            raw = captured.read(size).decode("utf-8", "replace")
+        rc, raw = run_protoc(args, tmp)
         if rc != 0 or not os.path.exists(out):
             return None, raw or f"{shown}: protoc exited with status {rc}"
         with open(out, "rb") as fh:

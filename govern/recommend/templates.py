@@ -3,40 +3,21 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any
-
-REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "recommend"
 
 
 def template_dirs() -> list[str]:
     """The wheel's govern/templates/recommend, else the repo's templates/recommend (development)."""
-    from importlib.resources import files
+    from govern.templating import template_dirs as dirs
 
-    dirs: list[str] = []
-    packaged = files("govern").joinpath("templates", "recommend")
-    if packaged.is_dir():
-        dirs.append(str(packaged))
-    if REPO_TEMPLATES.is_dir():
-        dirs.append(str(REPO_TEMPLATES))
-    return dirs
+    return dirs("recommend")
 
 
 @functools.lru_cache(maxsize=2)
 def environment(html: bool) -> Any:
-    import jinja2
+    from govern.templating import environment as make
 
-    dirs = template_dirs()
-    if not dirs:
-        raise RuntimeError("govern's recommend templates are missing from this installation")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(dirs),
-        autoescape=html,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = make("recommend", html=html)
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
     env.filters["lowerfirst"] = lower_first
     env.filters["code_spans"] = code_spans

@@ -16,7 +16,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from govern.rules.finding import Finding, Level, Location
 from govern.rules.registry import declare

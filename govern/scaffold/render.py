@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from govern.scaffold.answers import (
@@ -17,7 +16,6 @@ from govern.scaffold.answers import (
     snake,
 )
 
-REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "new-service"
 TEMPLATE_FORMAT = "new-service/1"
 
 # (component name, description, whether the answer carries Retry-After)
@@ -44,15 +42,9 @@ EVENTS = (
 
 def template_dirs() -> list[str]:
     """The wheel's govern/templates/new-service, else the repo's templates/new-service."""
-    from importlib.resources import files
+    from govern.templating import template_dirs as dirs
 
-    dirs: list[str] = []
-    packaged = files("govern").joinpath("templates", "new-service")
-    if packaged.is_dir():
-        dirs.append(str(packaged))
-    if REPO_TEMPLATES.is_dir():
-        dirs.append(str(REPO_TEMPLATES))
-    return dirs
+    return dirs("new-service")
 
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9._/-]*$")
@@ -70,21 +62,9 @@ def _yaml_scalar(value: Any) -> str:
 
 @functools.lru_cache(maxsize=1)
 def environment() -> Any:
-    import jinja2
+    from govern.templating import environment as make
 
-    dirs = template_dirs()
-    if not dirs:
-        raise RuntimeError("govern's new-service templates are missing from this installation")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(dirs),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["yq"] = _yaml_scalar
-    return env
+    return make("new-service", filters={"yq": _yaml_scalar})
 
 
 def delivery_attempts() -> int:

@@ -237,3 +237,28 @@ def test_lint_and_check_apply_overrides_too(tmp_path: Path) -> None:
         result = run_govern(command, "contract.yaml", "--format", "json", cwd=work)
         assert result.returncode == 0, (command, result.stderr)
         assert {f["level"] for f in json.loads(result.stdout)["findings"]} == {"WARN"}
+
+
+def test_policy_findings_of_two_git_revisions_name_the_revision_not_a_temp_dir(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+    case = Path(__file__).resolve().parents[1] / "cases" / "policy" / "version-not-bumped"
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, env=env)
+
+    git("init", "-q", "-b", "main")
+    shutil.copytree(case / "base", tmp_path / "proto")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("checkout", "-q", "-b", "feat")
+    shutil.rmtree(tmp_path / "proto")
+    shutil.copytree(case / "revision", tmp_path / "proto")
+    git("add", "-A")
+    git("commit", "-qm", "revision")
+    _, doc = diff_json(tmp_path, "main:proto", "feat:proto")
+    files = {f["id"]: f["location"]["file"] for f in doc["findings"]}
+    assert files["version-not-bumped"] == "feat:proto/acme/orders/v1/orders.proto"
+    assert files["FIELD_NO_DELETE"] == "feat:proto/acme/orders/v1/orders.proto"

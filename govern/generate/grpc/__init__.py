@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 from typing import Any
 
@@ -94,26 +93,12 @@ def _dependencies(raw: dict[str, str]) -> list[str]:
 
 def _run_protoc(roots: Any, inputs: list[str], shown: str) -> dict[str, str]:
     """Run protoc with the python, grpc_python and pyi plugins; {relative path: text}."""
-    from grpc_tools import protoc
-
-    from govern.load.proto import _PROTOC_LOCK
+    from govern.load.proto import run_protoc
 
     with tempfile.TemporaryDirectory(prefix="govern-grpc-") as tmp:
         args = ["protoc", *roots.protoc_args(), f"--python_out={tmp}", f"--pyi_out={tmp}", f"--grpc_python_out={tmp}", *inputs]
-        with tempfile.TemporaryFile(dir=tmp) as captured, _PROTOC_LOCK:
-            if sys.stderr is not None:
-                sys.stderr.flush()
-            saved = os.dup(2)
-            try:
-                os.dup2(captured.fileno(), 2)
-                try:
-                    rc = protoc.main(args)
-                finally:
-                    os.dup2(saved, 2)
-            finally:
-                os.close(saved)
-            captured.seek(0)
-            errors = captured.read(65536).decode("utf-8", "replace").strip()
+        rc, errors = run_protoc(args, tmp, 65536)
+        errors = errors.strip()
         if rc != 0:
             raise InputError(shown, f"protoc could not generate Python code: {errors or f'exit status {rc}'}")
         out: dict[str, str] = {}
