@@ -22,6 +22,8 @@ HELP = (
     "New contracts are listed (INFO contract-added); contracts that existed at REF and are gone "
     "are breaking (ERR contract-removed). Contracts are processed in parallel (--jobs). "
     "One combined report in any --format.\n\n"
+    "Rule levels, expiring waivers, stability exemptions, the major-version policy and "
+    "per-contract settings come from the nearest .govern.yaml (or --config); see docs/config.md.\n\n"
     "Exit 1 when a finding is at or above --fail-on (default ERR), 2 on usage or input errors."
 )
 

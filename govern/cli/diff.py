@@ -23,6 +23,8 @@ HELP = (
     "JSON Schema files are checked in schema-registry modes (--mode, --strictness); "
     "AsyncAPI payloads take their direction from each operation; .proto trees use buf's rule "
     "categories (--category).\n\n"
+    "Rule levels, expiring waivers, stability exemptions, the major-version policy and "
+    "per-contract settings come from the nearest .govern.yaml (or --config); see docs/config.md.\n\n"
     "Exit 1 when a finding is at or above --fail-on (default ERR), 2 on usage or input errors."
 )
 

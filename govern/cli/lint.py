@@ -15,10 +15,13 @@ from govern.cli.common import (
 )
 
 HELP = (
-    "Validate contracts (OpenAPI 3.0/3.1, AsyncAPI 2.6/3.x, JSON Schema, .proto) and report "
-    "problems as findings with file:line.\n\n"
+    "Validate contracts (OpenAPI 3.0/3.1, AsyncAPI 2.6/3.x, JSON Schema, .proto) and check them "
+    "against the governance rules of the configured ruleset (operationIds, kebab-case paths, an "
+    "error model on every operation, versioned packages, UNSPECIFIED enum zero values, "
+    "dead-letter routes, ...); every problem is a finding with file:line.\n\n"
     "PATH may be a contract file or a directory (every contract under it is linted; a "
-    "directory of .proto files is one contract). Exit 1 when a finding is at or above "
+    "directory of .proto files is one contract). The ruleset (minimal, recommended, strict) and "
+    "per-rule levels come from .govern.yaml (--config). Exit 1 when a finding is at or above "
     "--fail-on, 2 when an input cannot be read or parsed."
 )
 
