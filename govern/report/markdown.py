@@ -196,4 +196,24 @@ def render(report: Report, *, color: bool = False, limit: int = COMMENT_LIMIT) -
         if hidden:
             body += [_omitted(hidden, words.info[1], report.command), ""]
         body += ["</details>", ""]
+    body += _waived(report, budget)
     return "\n".join(head + body + footer) + "\n"
+
+
+def _waived(report: Report, budget: _Budget) -> list[str]:
+    """The findings .govern.yaml waivers suppressed, with each waiver's reason and expiry."""
+    waived = report.meta.get("waived") or []
+    if not waived:
+        return []
+    out = ["<details>", f"<summary>Waived ({len(waived)})</summary>", ""]
+    for item in waived:
+        loc = item.get("location") or {}
+        place = str(loc.get("file") or "") + (f":{loc['line']}" if loc.get("line") is not None else "")
+        waiver = item.get("waiver") or {}
+        line = (
+            f"- {code(place) + ' ' if place else ''}{code(item['id'])}: {escape(item['message'])} — "
+            f"waived until {waiver.get('expires')}: {escape(str(waiver.get('reason', '')))}"
+        )
+        if budget.fits(line):
+            out.append(line)
+    return out + ["", "</details>", ""]

@@ -68,4 +68,7 @@ def _render(report: Report, color: bool) -> str:
             f"{report.command}: {counts['total']} finding(s) ({parts}) in "
             f"{len(report.inputs)} contract(s); fail-on {report.fail_on}: {verdict}"
         )
+    waived = report.meta.get("waived") or []
+    if waived:
+        lines.append(f"{len(waived)} more finding(s) waived by {report.meta.get('config', 'the config')} (listed by --format json or markdown)")
     return "\n".join(lines) + "\n"

@@ -262,3 +262,18 @@ def test_policy_findings_of_two_git_revisions_name_the_revision_not_a_temp_dir(t
     files = {f["id"]: f["location"]["file"] for f in doc["findings"]}
     assert files["version-not-bumped"] == "feat:proto/acme/orders/v1/orders.proto"
     assert files["FIELD_NO_DELETE"] == "feat:proto/acme/orders/v1/orders.proto"
+
+
+def test_waived_findings_are_counted_in_text_and_listed_in_markdown(tmp_path: Path) -> None:
+    (tmp_path / ".govern.yaml").write_text(
+        "version: 1\nwaivers:\n"
+        "  - rule: api-removed-without-deprecation\n"
+        "    where: POST /orders/*\n"
+        "    reason: clients migrated | ADR-12\n"
+        "    expires: 2999-01-31\n"
+    )
+    text = run_govern("diff", ORDERS_V1, ORDERS_V2, cwd=tmp_path).stdout
+    assert text.rstrip().endswith(f"1 more finding(s) waived by {tmp_path / '.govern.yaml'} (listed by --format json or markdown)")
+    md = run_govern("diff", ORDERS_V1, ORDERS_V2, "--format", "markdown", cwd=tmp_path).stdout
+    assert "<summary>Waived (1)</summary>" in md
+    assert "waived until 2999-01-31: clients migrated \\| ADR-12" in md
