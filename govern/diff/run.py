@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from govern.errors import InputError, UsageError
+from govern.errors import GovernError, InputError, UsageError
 from govern.load.model import Contract, Limits
 from govern.rules.finding import Finding
 
@@ -134,14 +134,18 @@ def _describe(contract: Contract) -> str:
     return f"{name} {contract.version}".strip() if contract.kind != "proto" else name
 
 
-def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".") -> Contract:
-    """Load one side of a diff: a path, or `REF:path` read from git into a temp dir."""
+def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".", *, validate: bool = True) -> Contract:
+    """Load one side of a diff: a path, or `REF:path` read from git into a temp dir.
+
+    `validate=False` skips the OpenAPI specification check (the side was validated elsewhere)."""
     from govern.load import load_contract
     from govern.load.git import checkout_path, parse_spec
 
     spec = parse_spec(arg, cwd)
     if spec is None:
-        return load_contract(arg, mode="strict", limits=options.limits, import_paths=options.import_paths or None)
+        return load_contract(
+            arg, mode="strict", limits=options.limits, import_paths=options.import_paths or None, validate=validate
+        )
     import os
 
     from govern.load.git import repo_root
@@ -159,7 +163,7 @@ def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".") 
             rel = os.path.relpath(os.path.abspath(os.path.join(cwd, path)), root)
             imports.append(os.path.join(checkout_root, rel) if not rel.startswith("..") else path)
     contract = load_contract(
-        local, mode="strict", limits=options.limits, import_paths=imports, ref_root=checkout_root
+        local, mode="strict", limits=options.limits, import_paths=imports, ref_root=checkout_root, validate=validate
     )
     options.labels[checkout_root + os.sep] = f"{spec.ref}:"
     return contract
@@ -243,10 +247,78 @@ def diff_specs(
         lifecycle = lifecycle_finding(base_ref, revision_spec, base_spec, stack, options)
         if lifecycle is not None:
             return [lifecycle], None, None
-        base = load_side(base_spec, stack, options)
-        revision = load_side(revision_spec, stack, options)
+        base, revision = _load_pair(base_spec, revision_spec, stack, options)
         if options.wants_history():
             from govern.diff.transitive import load_history
 
             options.history = load_history(base_spec, base, stack, options)
         return diff_contracts(base, revision, options), base, revision
+
+
+# A large OpenAPI document takes seconds to validate (openapi-spec-validator); the two sides are
+# independent, so the base is validated in a forked child while this process loads the revision.
+PARALLEL_MIN_BYTES = 1024 * 1024
+
+
+def _load_pair(base_spec: str, revision_spec: str, stack: ExitStack, options: DiffOptions) -> tuple[Contract, Contract]:
+    """Load both sides (base first in any error message), validating them in parallel when worth it."""
+    wait = _validate_in_child(base_spec, options) if _worth_parallel(revision_spec) else None
+    if wait is None:
+        return load_side(base_spec, stack, options), load_side(revision_spec, stack, options)
+    try:
+        revision = load_side(revision_spec, stack, options)
+    except GovernError:
+        if not wait():  # the base is broken too: report it first, as a sequential load would
+            load_side(base_spec, stack, options)
+        raise
+    except BaseException:
+        wait(kill=True)
+        raise
+    if wait():
+        return load_side(base_spec, stack, options, validate=False), revision
+    # The child found a problem (or failed): load the base here to raise the same error as ever.
+    return load_side(base_spec, stack, options), revision
+
+
+def _worth_parallel(revision_spec: str) -> bool:
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return False  # forking a threaded process is unsafe
+    try:
+        return os.path.isfile(revision_spec) and os.path.getsize(revision_spec) >= PARALLEL_MIN_BYTES
+    except OSError:
+        return False
+
+
+def _validate_in_child(base_spec: str, options: DiffOptions) -> Any:
+    """Fork a child that loads `base_spec` strictly; return `wait(kill=False) -> bool` (loaded
+    cleanly). The child reports nothing else: on any failure the parent reloads and raises."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child: validate, then leave without running the parent's cleanup
+        code = 1
+        try:
+            with ExitStack() as stack:
+                load_side(base_spec, stack, options)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the parent reloads and reports it
+            pass
+        finally:
+            os._exit(code)
+
+    def wait(kill: bool = False) -> bool:
+        import signal
+
+        if kill:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status) == 0
+
+    return wait

@@ -157,27 +157,31 @@ def load_contract(
     limits: Limits = Limits(),
     import_paths: list[str] | None = None,
     ref_root: str | None = None,
+    validate: bool = True,
 ) -> Contract:
     """Load and validate the contract at `path` (file or directory).
 
     mode "strict": any Problem raises InputError (for diff/generate); "collect": Problems are
     returned in `contract.problems` (for lint). Unreadable, hostile or unresolvable input always
     raises InputError. `ref_root` bounds where relative `$ref`s may lead (default: the git work
-    tree of the file, or its folder).
+    tree of the file, or its folder). `validate=False` skips only the OpenAPI specification check
+    (for a document validated elsewhere); parsing, references and every other kind are unchanged.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     safe_path(path, kind="any")
-    contract = _load_any(path, limits, import_paths, ref_root)
+    contract = _load_any(path, limits, import_paths, ref_root, validate)
     contract.problems.sort(key=_problem_key)
     if mode == "strict" and contract.problems:
         raise strict_error(contract)
     return contract
 
 
-def _load_any(path: str, limits: Limits, import_paths: list[str] | None, ref_root: str | None) -> Contract:
+def _load_any(
+    path: str, limits: Limits, import_paths: list[str] | None, ref_root: str | None, validate: bool = True
+) -> Contract:
     if os.path.isdir(path):
-        return _load_dir(path, limits, import_paths, ref_root)
+        return _load_dir(path, limits, import_paths, ref_root, validate)
     if path.endswith(".proto"):
         from govern.load.proto import load_proto
 
@@ -187,7 +191,7 @@ def _load_any(path: str, limits: Limits, import_paths: list[str] | None, ref_roo
     if kind == "openapi":
         from govern.load.openapi import load_openapi
 
-        return load_openapi(doc, limits=limits, boundary=ref_root)
+        return load_openapi(doc, limits=limits, boundary=ref_root, validate=validate)
     if kind == "asyncapi":
         from govern.load.asyncapi import load_asyncapi
 
@@ -197,7 +201,9 @@ def _load_any(path: str, limits: Limits, import_paths: list[str] | None, ref_roo
     return load_jsonschema(doc, limits=limits, boundary=ref_root)
 
 
-def _load_dir(path: str, limits: Limits, import_paths: list[str] | None, ref_root: str | None) -> Contract:
+def _load_dir(
+    path: str, limits: Limits, import_paths: list[str] | None, ref_root: str | None, validate: bool = True
+) -> Contract:
     found = discover(path, limits)
     files = [f for f in found if not os.path.isdir(f)]
     if not found:
@@ -207,7 +213,7 @@ def _load_dir(path: str, limits: Limits, import_paths: list[str] | None, ref_roo
 
         return load_proto(found[0], import_paths=import_paths, limits=limits)
     if len(found) == 1:
-        return _load_any(found[0], limits, import_paths, ref_root)
+        return _load_any(found[0], limits, import_paths, ref_root, validate)
     shown = ", ".join(os.path.relpath(f, path) for f in found[:5]) + (", ..." if len(found) > 5 else "")
     raise InputError(path, f"holds {len(found)} contracts ({shown}); name the one to use")
 

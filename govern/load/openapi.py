@@ -59,8 +59,11 @@ def minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def load_openapi(root: Document, *, limits: Limits, boundary: str | None = None) -> Contract:
-    """An OpenAPI contract: the root, every file its refs reach, and its spec violations as Problems."""
+def load_openapi(root: Document, *, limits: Limits, boundary: str | None = None, validate: bool = True) -> Contract:
+    """An OpenAPI contract: the root, every file its refs reach, and its spec violations as Problems.
+
+    `validate=False` skips openapi-spec-validator, for a document another process has just
+    validated (see govern.diff.run.diff_specs); references are still resolved and checked."""
     version = openapi_version(root)
     enabled = gc.isenabled()
     gc.disable()  # indexing and validating allocate a lot and free it all by reference counting
@@ -68,7 +71,7 @@ def load_openapi(root: Document, *, limits: Limits, boundary: str | None = None)
         resolver = load_tree(root, limits, boundary=boundary, use_ids=not version.startswith("3.0"))
         contract = Contract("openapi", root.path, version, root, dict(resolver.documents))
         resolver.attach(contract)
-        contract.problems = validate_openapi(version, resolver, root.path)
+        contract.problems = validate_openapi(version, resolver, root.path) if validate else []
     finally:
         if enabled:
             gc.enable()
