@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from govern.config import Config
@@ -139,25 +139,6 @@ def _removed_contracts(commit: str, paths: list[str], current: list[str], root: 
         return sorted(removed)
 
 
-def contract_options(contract: str, options: DiffOptions, config: "Config | None") -> tuple[DiffOptions, Any]:
-    """The diff options for one contract: its per-contract settings fill what no flag set."""
-    if config is None:
-        return options, None
-    settings = config.settings_for(contract)
-    if settings is None:
-        return options, None
-    return (
-        replace(
-            options,
-            mode=options.mode or settings.mode,
-            strictness=settings.strictness or options.strictness,
-            category=options.category or settings.category,
-            channel_modes={**dict(settings.channels), **options.channel_modes},
-        ),
-        settings,
-    )
-
-
 def check_one(
     contract: str,
     base: str | None,
@@ -171,14 +152,19 @@ def check_one(
 
     Returns findings (after the config's policy), a status and the waived (finding, waiver) pairs.
     """
-    from govern.diff.run import diff_contracts, load_side
+    from govern.diff.run import diff_contracts, load_side, options_for
     from govern.lint import DEFAULT_RULESET, lint_contract
     from govern.load import load_contract
     from govern.load.git import NotAtRevision
     from govern.rules.engine import apply_policy
 
-    options, settings = contract_options(contract, options, config)
     cfg = config or Config()
+    # The command's flags, then the contract's settings in the config (check has no --mode or
+    # --strictness: those come from the config only).
+    options, settings = options_for(
+        cfg, contract, mode=options.mode, strictness=None, category=options.category,
+        import_paths=options.import_paths, limits=options.limits,
+    )
     current = load_contract(contract, mode="collect", limits=options.limits, import_paths=options.import_paths or None)
     linted = apply_policy(lint_contract(current, ruleset=cfg.ruleset or DEFAULT_RULESET, overrides=cfg.rules), cfg)
     findings, waived = linted.findings, linted.waived
@@ -202,20 +188,13 @@ def check_one(
 
 def _load_old(contract: str, tree: BaseTree, options: DiffOptions) -> Any:
     """The base version of `contract` from the pre-extracted tree (NotAtRevision when absent)."""
-    from govern.load import load_contract
+    from govern.diff.run import load_checked_out
     from govern.load.git import NotAtRevision
 
     path = tree.old_path(contract)
     if path is None or tree.tmp is None:
         raise NotAtRevision(f"{tree.ref}:{contract}", f"does not exist at {tree.ref}")
-    imports = None
-    if options.import_paths:
-        imports = []
-        for given in options.import_paths:
-            rel = os.path.relpath(os.path.abspath(given), tree.root)
-            imports.append(os.path.join(tree.tmp, rel) if not rel.startswith("..") else given)
-    options.labels[tree.tmp + os.sep] = f"{tree.ref}:"
-    return load_contract(path, mode="strict", limits=options.limits, import_paths=imports, ref_root=tree.tmp)
+    return load_checked_out(path, tree.tmp, tree.ref, tree.root, options)
 
 
 def run_check(

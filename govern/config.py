@@ -10,11 +10,12 @@ from __future__ import annotations
 import fnmatch
 import functools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from govern.errors import InputError
+from govern.errors import InputError, did_you_mean
 from govern.rules.finding import Level
 
 CONFIG_NAMES = (".govern.yaml", ".govern.yml")
@@ -115,18 +116,31 @@ def relative_to(file: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
+def _ancestors(start: str, stop: str | None = None) -> Iterator[str]:
+    """`start` and each parent directory, up to `stop` (when `start` is inside it) or the root."""
+    here = os.path.abspath(start)
+    limit = os.path.abspath(stop) if stop is not None else None
+    while True:
+        yield here
+        parent = os.path.dirname(here)
+        if here == limit or parent == here:
+            return
+        if limit is not None and not (here + os.sep).startswith(limit.rstrip(os.sep) + os.sep):
+            return
+        here = parent
+
+
+def _first_file(directory: str, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
 def find_config(start: str = ".") -> str | None:
     """The nearest `.govern.yaml` in `start` or a parent directory, or None."""
-    here = os.path.abspath(start)
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(here, name)
-            if os.path.isfile(candidate):
-                return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
+    return next((f for d in _ancestors(start) if (f := _first_file(d, CONFIG_NAMES))), None)
 
 
 def load_config(path: str | None = None, *, start: str = ".") -> Config:
@@ -267,10 +281,7 @@ def _check_rule_ids(path: str, locate: Any, ids: list[str], prefix: str, index: 
     for i, rule_id in enumerate(ids):
         if rule_id in known:
             continue
-        import difflib
-
-        close = difflib.get_close_matches(rule_id, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "; `govern rules` lists them"
+        hint = did_you_mean(rule_id, sorted(known)) or "; `govern rules` lists them"
         loc = locate(f"{prefix}{i}/rule" if index else f"{prefix}{rule_id.replace('~', '~0').replace('/', '~1')}")
         raise InputError(path, f"unknown rule id {rule_id!r}{hint}", line=loc.line, col=loc.col)
 
@@ -281,19 +292,8 @@ def _check_rule_ids(path: str, locate: Any, ids: list[str], prefix: str, index: 
 def service_settings(contract: str, stop: str) -> list[ContractSettings]:
     """Per-contract settings from `govern.yaml` files in the contract's directory and its parents
     (up to `stop` or the filesystem root), outermost first."""
-    here = os.path.abspath(contract if os.path.isdir(contract) else os.path.dirname(contract) or ".")
-    stop = os.path.abspath(stop)
-    found: list[str] = []
-    while True:
-        for name in SERVICE_NAMES:
-            candidate = os.path.join(here, name)
-            if os.path.isfile(candidate):
-                found.append(candidate)
-                break
-        parent = os.path.dirname(here)
-        if here == stop or parent == here or not (here + os.sep).startswith(stop.rstrip(os.sep) + os.sep):
-            break
-        here = parent
+    here = contract if os.path.isdir(contract) else os.path.dirname(contract) or "."
+    found = [f for d in _ancestors(here, stop) if (f := _first_file(d, SERVICE_NAMES))]
     out: list[ContractSettings] = []
     for path in reversed(found):
         out.extend(_service_file(path))

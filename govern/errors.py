@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 EXIT_OK = 0
 EXIT_POLICY = 1
 EXIT_INPUT = 2
@@ -44,6 +49,14 @@ class InputError(GovernError):
         if self.pointer:
             where += f" ({self.pointer})"
         return f"{where}: {' '.join(self.msg.split())}"
+
+
+def did_you_mean(word: str, options: "Iterable[str]") -> str:
+    """`; did you mean 'x'?` naming the closest of `options`, or "" when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class UsageError(GovernError):

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import emit, fail, guarded, use_color
+from govern.cli.common import emit, fail, guarded, policy_settings, use_color
 
 HELP = (
     "Print every change between two revisions of a contract, for humans: breaking changes "
@@ -38,21 +38,17 @@ def changelog(
     def body() -> None:
         from dataclasses import replace
 
-        from govern.config import load_config
         from govern.diff.run import diff_specs, options_for, relabel, side_specs
-        from govern.load.model import Limits
         from govern.report.changelog import FORMATS, render
         from govern.rules.engine import apply_policy
 
         if fmt not in FORMATS:
             fail(f"unknown --format {fmt!r} for changelog; choose one of: {', '.join(FORMATS)}")
-        if max_file_mb <= 0:
-            fail("--max-file-mb must be positive")
-        config = load_config(config_path)
+        config, _, limits = policy_settings(config_path, None, max_file_mb)  # no gate: the level is unused
         base_spec, revision_spec = side_specs(base_arg, revision_arg, base_ref)
         options, settings = options_for(
             config, revision_spec, mode=mode, strictness=strictness, category=category,
-            import_paths=list(proto_path), limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024)),
+            import_paths=list(proto_path), limits=limits,
         )
         findings, _, _ = diff_specs(base_spec, revision_spec, options, base_ref)
         # The team's levels apply (stability, `rules:`); a waived change is still a change.

@@ -146,8 +146,6 @@ def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".", 
         return load_contract(
             arg, mode="strict", limits=options.limits, import_paths=options.import_paths or None, validate=validate
         )
-    import os
-
     from govern.load.git import repo_root
 
     # Proto import roots given on the command line must be read at the same revision: extract
@@ -155,9 +153,20 @@ def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".", 
     scope = "." if options.import_paths else None
     local = stack.enter_context(checkout_path(spec, scope=scope, cwd=cwd))
     checkout_root = os.path.abspath(local)[: -len(os.path.normpath(spec.path))].rstrip(os.sep)
+    return load_checked_out(local, checkout_root, spec.ref, repo_root(cwd), options, cwd, validate=validate)
+
+
+def load_checked_out(
+    local: str, checkout_root: str, ref: str, root: str, options: DiffOptions, cwd: str = ".", *, validate: bool = True
+) -> Contract:
+    """Load `local`, a contract inside `checkout_root` (repository `root` extracted at `ref`).
+
+    Its `$ref`s may reach anywhere in the checkout; --proto-path roots inside the repository are
+    read from the checkout too; findings in it are labelled `REF:path` (see `relabel`)."""
+    from govern.load import load_contract
+
     imports = None
     if options.import_paths:
-        root = repo_root(cwd)
         imports = []
         for path in options.import_paths:
             rel = os.path.relpath(os.path.abspath(os.path.join(cwd, path)), root)
@@ -165,7 +174,7 @@ def load_side(arg: str, stack: ExitStack, options: DiffOptions, cwd: str = ".", 
     contract = load_contract(
         local, mode="strict", limits=options.limits, import_paths=imports, ref_root=checkout_root, validate=validate
     )
-    options.labels[checkout_root + os.sep] = f"{spec.ref}:"
+    options.labels[checkout_root + os.sep] = f"{ref}:"
     return contract
 
 
@@ -183,19 +192,27 @@ def lifecycle_finding(
     if base_ref is None:
         return None
     from govern.check import CONTRACT_ADDED, CONTRACT_REMOVED, KIND
-    from govern.load.git import NotAtRevision
     from govern.rules.finding import Location
 
     if not os.path.exists(path):
         load_side(base_spec, stack, options)  # raises if it is missing at REF too
         message = f"contract {path} was removed since {base_ref}"
         return Finding(CONTRACT_REMOVED.id, CONTRACT_REMOVED.level, message, Location(base_spec), KIND)
-    try:
-        load_side(base_spec, stack, options)
-    except NotAtRevision:
+    if not _exists_at_revision(base_spec):  # the diff loads the base itself: only ask git here
         message = f"new contract (not present at {base_ref})"
         return Finding(CONTRACT_ADDED.id, CONTRACT_ADDED.level, message, Location(path), KIND)
     return None
+
+
+def _exists_at_revision(spec_text: str) -> bool:
+    """Whether `REF:path` names something at REF (an unknown REF is an error, as when loading)."""
+    from govern.load.git import parse_spec, path_exists_at, repo_root, resolve_ref
+
+    spec = parse_spec(spec_text)
+    if spec is None:
+        return os.path.exists(spec_text)
+    root = repo_root(".")
+    return path_exists_at(resolve_ref(spec.ref, root), spec.path, root)
 
 
 def side_specs(base_arg: str, revision_arg: str | None, base_ref: str | None) -> tuple[str, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any, Callable, TextIO
+from typing import Any, Callable
 
+from govern.prompting import Prompter as TerminalPrompter
 from govern.recommend.questions import (
     MAX_CHAIN,
     MAX_HOP_LATENCY_MS,
@@ -18,31 +18,10 @@ from govern.recommend.questions import (
 from govern.recommend.report_model import show_value
 
 
-def _validator(check: Callable[[str], Any]) -> Callable[[str], bool | str]:
-    """questionary validator: True, or the message shown while the prompt stays open."""
+class Prompter(TerminalPrompter):
+    """The questionnaire's kinds of question."""
 
-    def validate(text: str) -> bool | str:
-        try:
-            check(text)
-        except AnswerError as exc:
-            return exc.msg
-        return True
-
-    return validate
-
-
-class Prompter:
-    """Asks through questionary, writing to the terminal even when stdout is redirected."""
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        from prompt_toolkit.output import create_output
-
-        self.stream = stream or (sys.stdout if sys.stdout.isatty() else sys.stderr)
-        self.output = create_output(stdout=self.stream)
-
-    def note(self, text: str) -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
+    invalid = AnswerError
 
     def choice(self, q: Question) -> Any:
         import questionary
@@ -54,12 +33,6 @@ class Prompter:
         import questionary
 
         return bool(questionary.confirm(prompt, default=default, output=self.output).unsafe_ask())
-
-    def text(self, prompt: str, default: str, check: Callable[[str], Any]) -> str:
-        import questionary
-
-        answer = questionary.text(prompt, default=default, validate=_validator(check), output=self.output)
-        return str(answer.unsafe_ask())
 
     def multi(self, q: Question) -> list[str]:
         import questionary

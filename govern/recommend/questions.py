@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from govern.errors import InputError, UsageError
+from govern.errors import did_you_mean as _suggest
 from govern.recommend.conditions import evaluate, facts_used
 
 QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "questions.yaml"
@@ -116,11 +116,6 @@ def by_id(questions: tuple[Question, ...]) -> dict[str, Question]:
 def _show(value: Any) -> str:
     text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _suggest(word: str, options: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, options, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _int(value: Any, lo: int | None, hi: int | None, what: str = "a whole number") -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from govern.errors import InputError, UsageError
+from govern.errors import did_you_mean as _suggest
 
 ANSWERS_FORMAT = "govern-new-service-answers/1"
 ANSWERS_FILE = ".govern-answers.yaml"
@@ -194,13 +195,6 @@ def known_patterns() -> tuple[str, ...]:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _suggest(word: str, options: tuple[str, ...]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, options, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def check_value(key: str, value: Any) -> Any:

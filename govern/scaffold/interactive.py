@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
+from govern.prompting import Prompter as TerminalPrompter
 from govern.scaffold.answers import (
     CONTRACT_KEYS,
     HELP,
@@ -31,30 +31,10 @@ PROMPTS = {
 }
 
 
-class Prompter:
-    """Asks through questionary, writing to the terminal even when stdout is redirected."""
+class Prompter(TerminalPrompter):
+    """The new-service questions' kinds of question."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
-        from prompt_toolkit.output import create_output
-
-        self.stream = stream or (sys.stdout if sys.stdout.isatty() else sys.stderr)
-        self.output = create_output(stdout=self.stream)
-
-    def note(self, text: str) -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def text(self, prompt: str, default: str, check: Callable[[str], Any]) -> str:
-        import questionary
-
-        def validate(text: str) -> bool | str:
-            try:
-                check(text)
-            except AnswerError as exc:
-                return str(exc)
-            return True
-
-        return str(questionary.text(prompt, default=default, validate=validate, output=self.output).unsafe_ask())
+    invalid = AnswerError
 
     def contracts(self, prompt: str, chosen: dict[str, bool]) -> list[str]:
         import questionary
