@@ -15,6 +15,13 @@ CASES = ROOT / "tests" / "cases"
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the validation-verdict cache (govern/load/verdicts.py) of a test run to itself."""
+    import tempfile
+
+    os.environ["GOVERN_CACHE_DIR"] = tempfile.mkdtemp(prefix="govern-test-cache-")
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -103,6 +103,14 @@ def decode_text(path: str, data: bytes) -> str:
 
 def parse_document(path: str, text: str, limits: Limits) -> Document:
     """Parse YAML or JSON text into plain data with a source map (JSON's is computed lazily)."""
+    from govern.load.verdicts import text_digest
+
+    doc = _parse_any(path, text, limits)
+    doc.digest = text_digest(text)
+    return doc
+
+
+def _parse_any(path: str, text: str, limits: Limits) -> Document:
     suffix = os.path.splitext(path)[1].lower()
     first = text.lstrip()[:1]
     if suffix in JSON_SUFFIXES:

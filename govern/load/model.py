@@ -57,6 +57,7 @@ class Document:
     path: str  # as given / as displayed
     data: Any
     source: SourceMap
+    digest: str = ""  # SHA-256 of the text it was parsed from (keys the validation cache)
 
 
 @dataclass

@@ -79,7 +79,23 @@ def load_openapi(root: Document, *, limits: Limits, boundary: str | None = None,
 
 
 def validate_openapi(version: str, resolver: RefResolver, root: str) -> list[Problem]:
-    """Every openapi-spec-validator error as a Problem with file:line."""
+    """Every openapi-spec-validator error as a Problem with file:line.
+
+    The same bytes validated before with the same libraries are not validated again: see
+    govern/load/verdicts.py (only "no problems" verdicts are kept)."""
+    from govern.load import verdicts
+
+    files = [(path, doc.digest) for path, doc in resolver.documents.items()]
+    verdict = verdicts.key("openapi", version, root, files) if all(d for _, d in files) else None
+    if verdict is not None and verdicts.known_valid(verdict):
+        return []
+    problems = _run_validator(version, resolver, root)
+    if verdict is not None and not problems:
+        verdicts.remember_valid(verdict)
+    return problems
+
+
+def _run_validator(version: str, resolver: RefResolver, root: str) -> list[Problem]:
     from jsonschema_path import SchemaPath
     from referencing.exceptions import Unresolvable
 
