@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from govern.report import Report
+from govern.report.json_report import indented
 from govern.report.sarif import ci_location, default_file, fingerprints
 from govern.rules.finding import Finding, Level, sort_findings
 
@@ -38,4 +38,4 @@ def render(report: Report, *, color: bool = False) -> str:
     fallback = default_file(report)
     prints = fingerprints(findings, fallback)
     issues = [_issue(f, fp, report.command, fallback) for f, fp in zip(findings, prints)]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return indented(issues) + "\n"

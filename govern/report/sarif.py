@@ -8,7 +8,6 @@ a stable fingerprint per finding (`fingerprints`).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from urllib.parse import quote
 
 from govern import __version__
 from govern.report import Report
+from govern.report.json_report import indented
 from govern.rules.finding import Finding, Level, sort_findings, summarize
 from govern.rules.registry import Rule
 
@@ -244,4 +244,4 @@ def build(report: Report, rules: RuleLookup | None = None) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False, rules: RuleLookup | None = None) -> str:
-    return json.dumps(build(report, rules), indent=2, ensure_ascii=False) + "\n"
+    return indented(build(report, rules)) + "\n"
