@@ -140,6 +140,7 @@ class _Handlers(dict):  # type: ignore[type-arg]
     def __init__(self, resolver: RefResolver) -> None:
         super().__init__()
         self._resolver = resolver
+        self._by_realpath: dict[str, Any] | None = None
 
     def __contains__(self, scheme: object) -> bool:
         return True
@@ -154,25 +155,54 @@ class _Handlers(dict):  # type: ignore[type-arg]
         parts = urlsplit(uri)
         if parts.scheme == "file":
             real = os.path.realpath(url2pathname(parts.path))
-            for key, doc in self._resolver.documents.items():
-                if os.path.realpath(key) == real:
-                    return doc.data
+            if self._by_realpath is None:  # asked at every lookup into another file: index once
+                self._by_realpath = {}
+                for key, doc in self._resolver.documents.items():
+                    self._by_realpath.setdefault(os.path.realpath(key), doc.data)
+            if real in self._by_realpath:
+                return self._by_realpath[real]
         raise LookupError(f"{uri} is not a loaded file; refusing to fetch it")
 
 
 @cache
-def _tracking_validator(minor_version: int) -> Any:
-    """The spec validator class for 3.<minor>, its keyword validators made path-aware."""
+def _tracking_validator(minor_version: int, fast: bool = True) -> Any:
+    """The spec validator class for 3.<minor>, its keyword validators made path-aware.
+
+    `fast` (the default): the keyword walk resolves each spec path once and looks the schemas it
+    has seen up in O(1), and the official-schema check remembers its `$ref` lookups
+    (govern/load/openapi_speed.py). The library's validators do all the checking either way,
+    and report the same errors in the same order."""
     import openapi_spec_validator
 
     base = getattr(openapi_spec_validator, _VALIDATORS[minor_version])
-    keywords = {name: _path_aware(kw) for name, kw in base.keyword_validators.items()}
-    return type(f"Govern{base.__name__}", (base,), {"keyword_validators": keywords})
+    keywords = {name: _path_aware(kw, fast) for name, kw in base.keyword_validators.items()}
+    members: dict[str, Any] = {"keyword_validators": keywords}
+    if fast:
+        from govern.load.openapi_speed import fast_path, fast_schema_validator
+
+        def __init__(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
+            base.__init__(self, fast_path(schema), *args, **kwargs)  # type: ignore[misc]
+
+        members["__init__"] = __init__
+        members["schema_validator"] = fast_schema_validator(base.schema_validator)
+    return type(f"Govern{base.__name__}", (base,), members)
 
 
-def _path_aware(cls: type) -> type:
-    """Subclass a keyword validator so errors it yields get the spec path prefixed to their path."""
+def _path_aware(cls: type, fast: bool = True) -> type:
+    """Subclass a keyword validator so errors it yields get the spec path prefixed to their path.
+
+    `fast`: its lists of the schemas it has seen get O(1) membership (same contents, same answers),
+    and the schema keyword's meta-check reuses one metaschema validator."""
     from jsonschema_path import SchemaPath
+
+    from govern.load.openapi_speed import IdList, fast_schema_checker
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
+        for name in ("visited_schema_ids", "meta_checked_schema_ids"):
+            seen = getattr(self, name, None)
+            if type(seen) is list:
+                setattr(self, name, IdList(seen))
 
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
@@ -182,4 +212,12 @@ def _path_aware(cls: type) -> type:
                 error._govern_placed = True
             yield error
 
-    return type(cls.__name__, (cls,), {"__call__": __call__})
+    def _get_schema_checker(self: Any, *args: Any) -> Any:
+        return fast_schema_checker(cls._get_schema_checker(self, *args))  # type: ignore[attr-defined]
+
+    members: dict[str, Any] = {"__call__": __call__}
+    if fast:
+        members["__init__"] = __init__
+        if hasattr(cls, "_get_schema_checker"):  # the schema keyword: its meta-check, made faster
+            members["_get_schema_checker"] = _get_schema_checker
+    return type(cls.__name__, (cls,), members)

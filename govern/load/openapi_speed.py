@@ -1,0 +1,263 @@
+"""Speed for openapi-spec-validator, through the extension points of the libraries it is built on.
+
+openapi-spec-validator (0.9) walks the spec through jsonschema-path `SchemaPath`s. Every
+`"key" in path`, `path.read_value()` and `path.keys()` resolves the path again from the nearest
+cached prefix, each step going through pathable's runtime-checkable `Subscriptable` Protocol
+(an `isinstance` that costs microseconds on Python 3.11), and its schema keyword validator
+remembers the schemas it has seen in lists, so "seen already?" is a linear scan: quadratic on a
+spec with tens of thousands of schemas. On the GitHub Enterprise Server description that was
+most of the 10 s of the walk. The official-schema check (jsonschema) looks the same
+`#/definitions/...` up through `referencing` again for every node of the document.
+
+Nothing here validates anything itself; the library's validators do all the checking:
+
+- `FastAccessor` is a jsonschema-path `SchemaAccessor` whose `get_resolved` keeps every
+  resolved path (one dict entry per path, built from its parent's entry in one step, with
+  `$ref`s followed by the library's own `SchemaNode._resolve_node`), and whose `_get_subnode`
+  answers plain dicts and lists without the Protocol check;
+- `IdList` is a list of schema ids with a set beside it, for the keyword validator's
+  `visited_schema_ids` and `meta_checked_schema_ids` (same order, same answers);
+- `fast_path` rebinds a `SchemaPath` to a `FastAccessor` over the same document and resolver;
+- `fast_schema_validator` rebuilds the official-schema validator on a class made with
+  jsonschema's `extend` whose `$ref` keyword remembers what each (immutable) resolver found for
+  each ref, then descends exactly as jsonschema does;
+- `fast_schema_checker` does the same for the per-schema meta-check of OpenAPI 3.0 schemas.
+
+Each piece is used only when the installed libraries have the shape it was written for; else the
+library runs unchanged (slower, same answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from functools import cache, partial
+from typing import Any
+
+
+class IdList(list):  # type: ignore[type-arg]
+    """A list of ints with O(1) membership: `in` and `append` are all the library uses."""
+
+    def __init__(self, items: Iterable[int] = ()) -> None:
+        super().__init__(items)
+        self._members = set(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+
+def _accessor_class() -> type | None:
+    """`FastAccessor`, or None when jsonschema-path is not the version it was written for."""
+    try:
+        from jsonschema_path.accessors import SchemaAccessor
+        from jsonschema_path.nodes import SchemaNode
+    except ImportError:  # pragma: no cover - other jsonschema-path layouts
+        return None
+    if not all(hasattr(SchemaAccessor, name) for name in ("get_resolved", "_get_subnode")):
+        return None  # pragma: no cover
+    if not hasattr(SchemaNode, "_resolve_node"):
+        return None  # pragma: no cover
+
+    resolve_node = SchemaNode._resolve_node
+
+    class FastAccessor(SchemaAccessor):  # type: ignore[misc,valid-type]
+        """A SchemaAccessor that resolves each path once, from its parent's resolution."""
+
+        def __init__(self, schema: Any, resolver: Any) -> None:
+            super().__init__(schema, resolver, resolved_cache_maxsize=0)
+            self._resolved: dict[tuple[Hashable, ...], Any] = {}
+
+        @classmethod
+        def _get_subnode(cls, node: Any, part: Any) -> Any:
+            # pathable's version, minus the Protocol isinstance for the two types JSON has.
+            kind = type(node)
+            if kind is dict or kind is list:
+                try:
+                    return node[part]
+                except (KeyError, IndexError, TypeError) as exc:
+                    raise KeyError(part) from exc
+            return super()._get_subnode(node, part)
+
+        def get_resolved(self, parts: Sequence[Any]) -> Any:
+            key = parts if type(parts) is tuple else tuple(parts)
+            resolved = self._resolved.get(key)
+            if resolved is not None:
+                return resolved
+            if not key:
+                resolved = super().get_resolved(key)
+                self._resolved[key] = resolved
+                return resolved
+            # Walk down from the longest resolved prefix (almost always the parent).
+            depth = len(key) - 1
+            while depth and key[:depth] not in self._resolved:
+                depth -= 1
+            current = self._resolved[key[:depth]] if depth else self.get_resolved(())
+            for index in range(depth, len(key)):
+                node = self._get_subnode(current.contents, key[index])
+                current = resolve_node(node, current.resolver)
+                self._resolved[key[: index + 1]] = current
+            return current
+
+    return FastAccessor
+
+
+@cache
+def fast_accessor_class() -> type | None:
+    return _accessor_class()
+
+
+def fast_path(path: Any) -> Any:
+    """The root `path` rebound to a FastAccessor over the same document and ref resolver; any
+    other path, or a path whose accessor is not jsonschema-path's SchemaAccessor, unchanged."""
+    accessor_cls = fast_accessor_class()
+    accessor: Any = getattr(path, "accessor", None)
+    resolver = getattr(getattr(accessor, "_path_resolver", None), "resolver", None)
+    if accessor_cls is None or resolver is None or isinstance(accessor, accessor_cls) or path.parts:
+        return path
+    return type(path)(accessor_cls(accessor.node, resolver), separator=path.separator)
+
+
+# ---------------------------------------------------------------- jsonschema `$ref` lookups
+
+_REF_MEMO: dict[tuple[int, str], tuple[Any, Any]] = {}
+_REF_MEMO_LIMIT = 4096  # GHES needs about 230 (the validators are built once); past it, start afresh
+
+
+def _memo_ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """jsonschema's `$ref` keyword, remembering what each resolver found for each ref.
+
+    A `referencing.Resolver` is immutable, so one resolver looking up one ref always finds the
+    same contents and the same next resolver; jsonschema looks the same `#/definitions/Schema`
+    up again for every schema in the document. The descent is jsonschema's own."""
+    resolver = validator._resolver
+    if resolver is None or validator._ref_resolver is not None:  # the legacy RefResolver
+        yield from _ORIGINAL_REF(validator, ref, instance, schema)
+        return
+    key = (id(resolver), ref)
+    hit = _REF_MEMO.get(key)
+    if hit is None or hit[0] is not resolver:  # the resolver is kept alive, so its id is its own
+        try:
+            resolved = resolver.lookup(ref)
+        except Exception:  # let jsonschema raise what it raises
+            yield from _ORIGINAL_REF(validator, ref, instance, schema)
+            return
+        if len(_REF_MEMO) >= _REF_MEMO_LIMIT:
+            _REF_MEMO.clear()
+        hit = _REF_MEMO[key] = (resolver, resolved)
+    resolved = hit[1]
+    yield from validator.descend(instance, resolved.contents, resolver=resolved.resolver)
+
+
+def _original_ref() -> Any:
+    try:
+        from jsonschema import _keywords
+
+        return _keywords.ref
+    except (ImportError, AttributeError):  # pragma: no cover
+        return None
+
+
+_ORIGINAL_REF = _original_ref()
+
+
+_MEMO_REF_CLASSES: dict[type, type] = {}
+
+
+def memo_ref_class(cls: type) -> type:
+    """`cls` extended (jsonschema's `extend`) with the remembering `$ref`, when `cls` uses
+    jsonschema's own `$ref` keyword and referencing-based resolution; else `cls` itself."""
+    if cls not in _MEMO_REF_CLASSES:
+        _MEMO_REF_CLASSES[cls] = _memo_ref_class(cls)
+    return _MEMO_REF_CLASSES[cls]
+
+
+def _memo_ref_class(cls: type) -> type:
+    import inspect
+
+    from jsonschema.validators import extend
+
+    validators = getattr(cls, "VALIDATORS", {})
+    if _ORIGINAL_REF is None or validators.get("$ref") is not _ORIGINAL_REF:
+        return cls
+    descend = getattr(cls, "descend", None)
+    if descend is None or "resolver" not in inspect.signature(descend).parameters:
+        return cls  # pragma: no cover - jsonschema before referencing
+    return extend(cls, {"$ref": _memo_ref})  # type: ignore[no-any-return]
+
+
+def fast_schema_validator(proxy: Any) -> Any:
+    """The library's official-schema validator (a lazy proxy), rebuilt the way the library builds
+    it (`validator_for(schema)(schema)`) on a remembering-`$ref` class; unchanged when it is not a
+    jsonschema validator (e.g. the jsonschema-rs backend) or already has no defaults to keep."""
+    validator = getattr(proxy, "__wrapped__", proxy)
+    cls = type(validator)
+    if not hasattr(cls, "VALIDATORS") or not hasattr(validator, "schema"):
+        return proxy
+    fast = memo_ref_class(cls)
+    if fast is cls:
+        return proxy
+    if getattr(validator, "format_checker", None) is not None or getattr(validator, "_ref_resolver", None) is not None:
+        return proxy  # built with options we would have to copy: keep the library's
+    return fast(validator.schema)
+
+
+# ---------------------------------------------------------------- the per-schema meta-check
+
+
+def fast_schema_checker(checker: Any) -> Any:
+    """The library's meta-check of one schema (openapi-schema-validator's `check_openapi_schema`
+    bound to a validator class) with one metaschema validator, built once, on a
+    remembering-`$ref` class; any other checker (e.g. 3.1's, with its dynamic references) as is.
+
+    That validator checks against a copy of the metaschema without its top-level `$schema`:
+    jsonschema picks the class that validates a `$ref`'d schema by its `$schema`, so at every
+    `{"$ref": "#"}` it would go back to the plain class, which is the class the copy is
+    validated with anyway (the class the `$schema` names, extended). The first error is raised
+    as a SchemaError, as `check_openapi_schema` does."""
+    try:
+        from openapi_schema_validator.validators import check_openapi_schema
+    except ImportError:  # pragma: no cover - other openapi-schema-validator layouts
+        return checker
+    if getattr(checker, "__func__", None) is not check_openapi_schema:
+        return checker
+    validator = _metaschema_validator(checker.__self__)
+    return checker if validator is None else partial(_check, validator)
+
+
+_METASCHEMA_VALIDATORS: dict[type, Any] = {}
+
+
+def _metaschema_validator(cls: type) -> Any:
+    if cls not in _METASCHEMA_VALIDATORS:
+        _METASCHEMA_VALIDATORS[cls] = _build_metaschema_validator(cls)
+    return _METASCHEMA_VALIDATORS[cls]
+
+
+def _build_metaschema_validator(cls: Any) -> Any:
+    from jsonschema.validators import Draft4Validator, Draft6Validator, Draft7Validator, validator_for
+
+    try:
+        from openapi_schema_validator._specifications import REGISTRY
+    except ImportError:  # pragma: no cover
+        return None
+    meta = getattr(cls, "META_SCHEMA", None)
+    if not isinstance(meta, dict):
+        return None  # pragma: no cover
+    validator_class = validator_for(meta, default=cls)  # as check_openapi_schema picks it
+    if validator_class not in (Draft4Validator, Draft6Validator, Draft7Validator):
+        return None  # a dialect with dynamic references: the library's own check
+    fast_class = memo_ref_class(validator_class)
+    if fast_class is validator_class:
+        return None  # pragma: no cover
+    without_dialect = {key: value for key, value in meta.items() if key != "$schema"}
+    return fast_class(without_dialect, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
+
+
+def _check(validator: Any, schema: Any) -> None:
+    from jsonschema.exceptions import SchemaError
+
+    for error in validator.iter_errors(schema):
+        raise SchemaError.create_from(error)

@@ -1,0 +1,317 @@
+"""The fast OpenAPI validation walk (govern/load/openapi_speed.py) reports exactly what the plain
+openapi-spec-validator walk reports: same messages, same places, same order."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from govern.errors import InputError
+from govern.load import RefResolver, load_contract
+from govern.load import openapi as openapi_module
+from govern.load.detect import detect_kind
+from govern.load.files import load_document
+from govern.load.model import Limits
+from govern.load.openapi import _Handlers, _tracking_validator, load_openapi, validate_openapi
+from govern.load.openapi_speed import IdList, fast_path, fast_schema_validator, memo_ref_class
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "cases"
+
+
+@pytest.fixture(autouse=True)
+def no_verdict_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVERN_NO_CACHE", "1")
+
+
+@contextmanager
+def walk(fast: bool) -> Iterator[None]:
+    original = openapi_module._tracking_validator
+    with mock.patch.object(openapi_module, "_tracking_validator", lambda minor: original(minor, fast)):
+        yield
+
+
+def problems(path: str | Path, *, fast: bool) -> list[tuple[Any, ...]]:
+    doc = load_document(os.path.normpath(str(path)), Limits())
+    contract = load_openapi(doc, limits=Limits(), validate=False)
+    with walk(fast):
+        try:
+            found = validate_openapi(contract.version, RefResolver.of(contract), contract.path)
+        except InputError as exc:
+            return [("input-error", str(exc))]
+    return [(p.message, p.location.file, p.location.line, p.location.pointer) for p in found]
+
+
+def write(tmp_path: Path, name: str, data: Any) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=1))
+    return str(path)
+
+
+def shared_component_spec(uses: int) -> dict[str, Any]:
+    media = {"application/json": {"schema": {"$ref": "#/components/schemas/Bad"}}}
+    paths = {
+        f"/items{i}": {"get": {"responses": {"200": {"description": "ok", "content": media}}}} for i in range(uses)
+    }
+    bad = {
+        "type": "object",
+        "allOf": [{"type": "object", "properties": {"a": {"type": "string", "default": 5}}}],
+        "required": ["a", "ghost"],
+    }
+    meta = {"type": "object", "properties": {"n": {"type": "integer", "minimum": "zero"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": {"Bad": bad, "Meta": meta}},
+    }
+
+
+def test_an_invalid_component_used_50_times_is_reported_once_as_before(tmp_path: Path) -> None:
+    path = write(tmp_path, "shared.json", shared_component_spec(50))
+    fast = problems(path, fast=True)
+    assert fast == problems(path, fast=False)
+    assert [(message, pointer) for message, _, _, pointer in fast] == [
+        ("minimum: 'zero' is not of type 'number'", "/components/schemas/Meta/properties/n/minimum"),
+        ("a: 5 is not of type 'string'", "/components/schemas/Bad/allOf/0/properties/a"),
+        (
+            "Required list has not defined properties: ['ghost']",
+            "/paths/~1items0/get/responses/200/content/application~1json/schema",
+        ),
+    ]
+
+
+def test_errors_in_a_referenced_file_and_duplicates_agree(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "parts.json",
+        {
+            "Pet": {
+                "type": "object",
+                "required": ["id", "name"],
+                "allOf": [{"properties": {"id": {"type": "integer"}}}],
+            },
+            "Name": {"in": "query", "name": "name", "schema": {"type": "string", "default": 3}},
+        },
+    )
+    operation = {
+        "operationId": "same",
+        "parameters": [{"$ref": "parts.json#/Name"}, {"$ref": "parts.json#/Name"}],
+        "responses": {
+            "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "parts.json#/Pet"}}}}
+        },
+    }
+    root = write(
+        tmp_path,
+        "api.json",
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a/{id}": {"get": operation}, "/b": {"post": operation}},
+        },
+    )
+    fast = problems(root, fast=True)
+    assert fast == problems(root, fast=False)
+    messages = [message for message, *_ in fast]
+    assert "Operation ID 'same' for 'post' in '/b' is not unique" in messages
+    assert any(file.endswith("parts.json") for _, file, _, _ in fast)
+
+
+def test_openapi_31_documents_agree(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}},
+                        }
+                    }
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "S": {
+                    "$id": "https://example.com/s",
+                    "type": ["object", "null"],
+                    "properties": {"k": {"$ref": "#/$defs/K"}},
+                    "$defs": {"K": {"type": "string", "default": 1}},
+                },
+                "T": {"type": "strng"},
+            }
+        },
+    }
+    path = write(tmp_path, "api31.json", spec)
+    fast = problems(path, fast=True)
+    assert fast and fast == problems(path, fast=False)
+
+
+def openapi_cases() -> list[Path]:
+    found = []
+    for path in sorted(CASES.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+            continue
+        try:
+            if detect_kind(load_document(os.path.normpath(str(path)), Limits())) == "openapi":
+                found.append(path)
+        except (InputError, RecursionError):
+            continue
+    return found
+
+
+def test_agreement_on_the_repository_cases() -> None:
+    """Every invalid OpenAPI case and a sample of valid ones (the benchmark checks them all)."""
+    cases = openapi_cases()
+    checked = invalid = 0
+    sample = random.Random(7)
+    for path in cases:
+        try:
+            fast = problems(path, fast=True)
+        except (InputError, RecursionError):
+            continue  # rejected while loading: validation never runs
+        if not fast and sample.random() > 0.1:
+            continue
+        assert fast == problems(path, fast=False), path
+        checked += 1
+        invalid += bool(fast)
+    assert invalid >= 3 and checked > invalid
+
+
+def test_bad_input_openapi_files_agree() -> None:
+    checked = 0
+    for path in sorted((CASES / "bad-input").glob("openapi-*.yaml")):
+        try:
+            fast = problems(path, fast=True)
+        except InputError as refused:  # refused while loading, before validation
+            with pytest.raises(InputError) as again:
+                problems(path, fast=False)
+            assert str(again.value) == str(refused)
+            continue
+        assert fast == problems(path, fast=False), path
+        checked += 1
+    assert checked >= 2
+
+
+def test_the_validator_can_be_reused_across_documents(tmp_path: Path) -> None:
+    """The `$ref` lookups remembered for one document never leak into another."""
+    bad = write(tmp_path, "bad.json", shared_component_spec(3))
+    good = shared_component_spec(2)
+    good["components"]["schemas"] = {"Bad": {"type": "object"}}
+    ok = write(tmp_path, "ok.json", good)
+    expected = problems(bad, fast=False)
+    assert problems(bad, fast=True) == expected
+    assert problems(ok, fast=True) == []
+    assert problems(bad, fast=True) == expected
+    assert load_contract(ok).problems == []
+
+
+def test_fast_path_resolves_every_path_like_the_library(tmp_path: Path) -> None:
+    from jsonschema_path import SchemaPath
+
+    write(
+        tmp_path,
+        "parts.json",
+        {"Pet": {"type": "object", "properties": {"tag": {"$ref": "#/Tag"}}}, "Tag": {"type": "string"}},
+    )
+    spec = shared_component_spec(2)
+    spec["components"]["schemas"]["Ext"] = {"$ref": "parts.json#/Pet"}
+    root = write(tmp_path, "api.json", spec)
+    contract = load_openapi(load_document(root, Limits()), limits=Limits(), validate=False)
+    resolver = RefResolver.of(contract)
+    handlers = _Handlers(resolver)
+    plain = SchemaPath.from_dict(
+        contract.documents[contract.path].data, base_uri=Path(root).as_uri(), handlers=handlers
+    )
+    fast = fast_path(plain)
+    assert type(fast.accessor) is not type(plain.accessor) and fast.separator == plain.separator
+    assert fast_path(fast) is fast
+
+    def walk_both(a: Any, b: Any, depth: int = 0) -> int:
+        value = a.read_value()
+        assert b.read_value() == value and ("type" in a) == ("type" in b)
+        if not isinstance(value, (dict, list)) or depth > 12:
+            return 1
+        keys = list(a.keys())
+        assert list(b.keys()) == keys
+        return 1 + sum(walk_both(a / key, b / key, depth + 1) for key in keys)
+
+    assert walk_both(plain, fast) > 50
+    ext = fast / "components" / "schemas" / "Ext" / "properties" / "tag"
+    assert ext.read_value() == {"type": "string"}
+    with pytest.raises(KeyError):
+        (fast / "components" / "nope").read_value()
+    with pytest.raises(KeyError):
+        (fast / "paths" / "/items0" / 3).read_value()
+
+
+def test_id_list_answers_like_a_list() -> None:
+    seen = IdList([3])
+    for item in (5, 3, 9):
+        if item not in seen:
+            seen.append(item)
+    assert seen == [3, 5, 9] and 9 in seen and 4 not in seen
+
+
+def test_other_schema_validators_are_left_alone() -> None:
+    class NotJsonschema:
+        def iter_errors(self, instance: Any) -> Iterator[Any]:
+            return iter(())
+
+    other = NotJsonschema()
+    assert fast_schema_validator(other) is other
+
+    class NoRef:
+        VALIDATORS: dict[str, Any] = {}
+
+    assert memo_ref_class(NoRef) is NoRef
+
+
+def test_both_walks_use_the_same_library_classes() -> None:
+    fast, plain = _tracking_validator(0, True), _tracking_validator(0, False)
+    assert fast.__mro__[1] is plain.__mro__[1]
+    assert set(fast.keyword_validators) == set(plain.keyword_validators)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "strng"},
+        {"properties": {"a": {"minimum": "x"}}},
+        {"items": [{"type": 5}]},
+        {"required": []},
+        {"allOf": [{"properties": {"deep": {"items": {"additionalProperties": {"enum": []}}}}}]},
+        {"type": "object", "properties": {"x": {"$ref": 5}}},
+        {"type": "object", "properties": {"x": {"type": "string", "maxLength": -1}}},
+        {},
+    ],
+)
+def test_the_meta_check_raises_what_the_library_raises(schema: dict[str, Any]) -> None:
+    from functools import partial
+
+    from jsonschema.exceptions import SchemaError
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    from govern.load.openapi_speed import fast_schema_checker
+
+    def outcome(check: Any) -> Any:
+        try:
+            check(schema)
+        except SchemaError as error:
+            return error.message, list(error.path), list(error.schema_path), error.validator, error.instance
+        return None
+
+    assert outcome(fast_schema_checker(OAS30Validator.check_schema)) == outcome(OAS30Validator.check_schema)
+    dynamic = partial(OAS31Validator.check_schema, format_checker=None)
+    assert fast_schema_checker(dynamic) is dynamic  # 3.1 dialects keep the library's own check
