@@ -4,10 +4,16 @@ The large tree is proto_gen.large_tree: thousands of proto3 files in hundreds of
 importing up to three recent files (deep import chains), with a one-field type change in the
 revision. The small tree is one generated (base, revision) pair. Each tool runs as its own
 process, as a user would run it; wall time and peak RSS come from wait4() on that process.
-govern's process loads both sides (protoc in process) and diffs them; buf's runs
-`buf breaking revision --against base` with a buf.yaml that uses FILE in both.
+buf runs `buf breaking revision --against base --error-format json` with a buf.yaml that uses
+FILE in both trees.
 
-    python benchmarks/proto_large_tree.py [--files 3000] [--small-runs 7] [--no-buf] [--keep DIR]
+On the small tree, where starting the process is most of the cost, govern is the real command
+line, `govern diff base revision --format json` (the installed script), run alternately with buf
+in the same loop so both see the same machine; the medians and their ratio are printed (target:
+govern no slower than buf). On both trees a Python process that loads both sides (protoc in
+process) and diffs them, without the CLI, also reports where its time goes.
+
+    python benchmarks/proto_large_tree.py [--files 3000] [--small-runs 11] [--no-buf] [--keep DIR]
 
 Before timing, govern runs once with bytecode caching on, as an installed package would have
 its .pyc files.
@@ -68,6 +74,16 @@ def govern_cmd() -> list[str]:
     return [sys.executable, "-c", GOVERN.format(root=ROOT)]
 
 
+def govern_cli() -> list[str]:
+    """The installed `govern` script next to this Python (else `python -m govern`)."""
+    script = os.path.join(os.path.dirname(sys.executable), "govern")
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "govern"]
+
+
+def buf_cmd(buf: str) -> list[str]:
+    return [buf, "breaking", "revision", "--against", "base", "--error-format", "json"]
+
+
 def govern_env(write_bytecode: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -78,6 +94,42 @@ def govern_env(write_bytecode: bool) -> dict[str, str]:
 
 def buf_ids(stdout: str) -> list[str]:
     return sorted(json.loads(line)["type"] for line in stdout.splitlines() if line.strip())
+
+
+def cli_vs_buf(workdir: str, buf: str | None, runs: int) -> dict[str, object]:
+    """`govern diff base revision --format json` (the real CLI process) against `buf breaking`,
+    alternating run by run; medians of `runs` each."""
+    cli = [*govern_cli(), "diff", "base", "revision", "--format", "json"]
+    _, _, out = measure(cli, workdir, govern_env(True))  # warm-up: .pyc files, and the findings
+    report = json.loads(out)
+    result: dict[str, object] = {"cli_ids": sorted({f["id"] for f in report["findings"]})}
+    gov: list[tuple[float, int, str]] = []
+    runs_buf: list[tuple[float, int, str]] = []
+    if buf is not None:
+        measure(buf_cmd(buf), workdir)  # warm-up
+    for _ in range(runs):
+        gov.append(measure(cli, workdir, govern_env(False)))
+        if buf is not None:
+            runs_buf.append(measure(buf_cmd(buf), workdir))
+    result["cli_s"] = statistics.median(g[0] for g in gov)
+    result["cli_rss_kib"] = max(g[1] for g in gov)
+    if runs_buf:
+        result["buf_s"] = statistics.median(b[0] for b in runs_buf)
+        result["buf_rss_kib"] = max(b[1] for b in runs_buf)
+        result["buf_ids"] = sorted(set(buf_ids(runs_buf[-1][2])))
+    return result
+
+
+def report_cli(name: str, r: dict[str, object]) -> None:
+    print(f"== {name}")
+    print(f"  govern diff base revision --format json: {float(r['cli_s']) * 1000:.0f} ms wall (median), "  # type: ignore[arg-type]
+          f"peak RSS {int(r['cli_rss_kib']) / 1024:.0f} MiB; rules {r['cli_ids']}")  # type: ignore[call-overload]  # fmt: skip
+    if "buf_s" in r:
+        print(f"  buf breaking --error-format json:        {float(r['buf_s']) * 1000:.0f} ms wall (median), "  # type: ignore[arg-type]
+              f"peak RSS {int(r['buf_rss_kib']) / 1024:.0f} MiB; rules {r['buf_ids']}")  # type: ignore[call-overload]  # fmt: skip
+        ratio = float(r["cli_s"]) / float(r["buf_s"])  # type: ignore[arg-type]
+        verdict = "no slower than buf" if ratio <= 1.0 else "SLOWER than buf"
+        print(f"  govern CLI / buf wall time: {ratio:.2f} ({verdict})")
 
 
 def bench_tree(workdir: str, buf: str | None, runs: int) -> dict[str, object]:
@@ -92,8 +144,7 @@ def bench_tree(workdir: str, buf: str | None, runs: int) -> dict[str, object]:
         "govern_detail": json.loads(gov[-1][2].strip().splitlines()[-1]),
     }
     if buf is not None:
-        runs_buf = [measure([buf, "breaking", "revision", "--against", "base", "--error-format", "json"], workdir)
-                    for _ in range(runs)]  # fmt: skip
+        runs_buf = [measure(buf_cmd(buf), workdir) for _ in range(runs)]
         result["buf_s"] = statistics.median(b[0] for b in runs_buf)
         result["buf_rss_kib"] = max(b[1] for b in runs_buf)
         result["buf_ids"] = buf_ids(runs_buf[-1][2])
@@ -118,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=3000, help="files in the large tree")
     ap.add_argument("--large-runs", type=int, default=1)
-    ap.add_argument("--small-runs", type=int, default=7)
+    ap.add_argument("--small-runs", type=int, default=11)
     ap.add_argument("--small-seed", type=int, default=7)
     ap.add_argument("--no-buf", action="store_true", help="time govern only")
     ap.add_argument("--keep", help="write the trees here and keep them")
@@ -143,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(os.path.getsize(os.path.join(large, "base", p)) for p in paths)
         print(f"large tree: {args.files} files, {size / 1e6:.1f} MB per side (written in {time.perf_counter() - t0:.1f} s)")
         print(f"small tree: {len(pr.base)} files; mutations: {'; '.join(pr.mutations)}")
-        report(f"small tree (median of {args.small_runs})", bench_tree(small, buf, args.small_runs))
+        report_cli(f"small tree, CLI process (median of {args.small_runs}, alternating with buf)",
+                   cli_vs_buf(small, buf, args.small_runs))
+        report(f"small tree, in-process load and diff (median of {args.small_runs})", bench_tree(small, buf, args.small_runs))
         report(f"large tree ({args.files} files, median of {args.large_runs})", bench_tree(large, buf, args.large_runs))
     finally:
         if not args.keep:

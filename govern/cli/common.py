@@ -26,6 +26,9 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
 
 def guarded(fn: Callable[[], T]) -> T:
     """Run a command body; map GovernError (and any crash) to one line and an exit code."""
+    from govern.cli.startup import resume_gc
+
+    resume_gc()  # startup is over (see govern/cli/startup.py)
     try:
         return fn()
     except typer.Exit:

@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from govern.cli.common import guarded
+from govern.cli.lazy import PlainCommand
 
 HELP = (
     "Generate code from contracts. `govern generate client CONTRACT --out DIR` writes a typed Python "
@@ -38,7 +39,7 @@ def group() -> None:
     """Generate code from contracts (see `govern generate client --help`)."""
 
 
-@app.command("client", help=CLIENT_HELP)
+@app.command("client", help=CLIENT_HELP, cls=PlainCommand)
 def client(
     contract: str = typer.Argument(..., metavar="CONTRACT", help="OpenAPI or AsyncAPI file, .proto file or proto import root."),
     out: str = typer.Option(..., "--out", "-o", metavar="DIR", help="Directory to write the client project into."),

@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 from govern.errors import InputError
-from govern.load.files import JSON_SUFFIXES, YAML_SUFFIXES, load_document, read_text, safe_path
 from govern.load.model import Contract, Document, Limits, Problem
+
+# govern.load.files (the YAML/JSON reader) is imported where it is used: a .proto contract
+# needs none of it.
 
 MODES = ("strict", "collect")
 NOT_A_CONTRACT = "not a contract: expected an OpenAPI, AsyncAPI, JSON Schema or .proto file"
@@ -104,6 +106,8 @@ def _proto_root_of(path: str) -> str:
 
 def _sniff(path: str, limits: Limits) -> str | None:
     """The contract kind a YAML/JSON file declares at its top level, without loading it fully."""
+    from govern.load.files import read_text
+
     try:
         text = read_text(path, limits)
     except InputError:
@@ -133,6 +137,8 @@ def discover(directory: str, limits: Limits = Limits()) -> list[str]:
     """Contract files under `directory`, sorted: OpenAPI 3, AsyncAPI and `$schema`-declaring JSON
     Schema files, plus one directory per proto import root (see `proto_roots`). Skips hidden
     folders, node_modules and virtualenvs, and Swagger 2.0 files, which govern cannot load."""
+    from govern.load.files import JSON_SUFFIXES, YAML_SUFFIXES, safe_path
+
     safe_path(directory, kind="dir")
     found: list[str] = []
     seen = 0
@@ -169,6 +175,8 @@ def load_contract(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    from govern.load.files import safe_path
+
     safe_path(path, kind="any")
     contract = _load_any(path, limits, import_paths, ref_root, validate)
     contract.problems.sort(key=_problem_key)
@@ -186,6 +194,8 @@ def _load_any(
         from govern.load.proto import load_proto
 
         return load_proto(path, import_paths=import_paths, limits=limits)
+    from govern.load.files import load_document
+
     doc = load_document(os.path.normpath(path), limits)
     kind = detect_kind(doc)
     if kind == "openapi":

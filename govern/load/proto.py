@@ -19,7 +19,6 @@ import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from govern.errors import InputError
@@ -201,7 +200,10 @@ def display_path(contract: Contract, file_name: str) -> str:
 
 
 def _well_known_root() -> str:
-    return str(resources.files("grpc_tools") / "_proto")
+    """The well-known types shipped with grpcio-tools (a folder protoc reads, so never zipped)."""
+    import grpc_tools
+
+    return os.path.join(os.path.dirname(os.path.abspath(grpc_tools.__file__)), "_proto")
 
 
 class _Roots:
@@ -424,8 +426,7 @@ def run_protoc(args: list[str], tmp: str, max_bytes: int = _MAX_CAPTURED_BYTES) 
     (under a lock: protoc is not re-entrant). Anything else written to fd 2 meanwhile (another
     thread) lands there too; unparseable lines become position-less messages, never lost.
     """
-    from grpc_tools import protoc
-
+    protoc = _protoc_module()
     with tempfile.TemporaryFile(dir=tmp) as captured, _PROTOC_LOCK:
         if sys.stderr is not None:
             sys.stderr.flush()
@@ -441,6 +442,35 @@ def run_protoc(args: list[str], tmp: str, max_bytes: int = _MAX_CAPTURED_BYTES) 
         size = min(os.fstat(captured.fileno()).st_size, max_bytes)
         captured.seek(0)
         return rc, captured.read(size).decode("utf-8", "replace")
+
+
+_DYNAMIC_STUBS_SWITCH = "GRPC_PYTHON_DISABLE_DYNAMIC_STUBS"
+_IMPORT_LOCK = threading.Lock()
+
+
+def _protoc_module() -> Any:
+    """`grpc_tools.protoc`, imported without the import hooks it installs by default.
+
+    Those hooks serve `grpc.protos()` (importing .proto files as modules), which govern never
+    uses; installing them looks up grpc_tools' resources at import, and every failed import
+    after it searches their path. grpcio-tools' documented switch turns them off; it is set only
+    while the module is imported (grpc.protos() would still install the hooks when called).
+    """
+    if "grpc_tools.protoc" not in sys.modules:
+        with _IMPORT_LOCK:
+            if "grpc_tools.protoc" not in sys.modules:
+                saved = os.environ.get(_DYNAMIC_STUBS_SWITCH)
+                os.environ[_DYNAMIC_STUBS_SWITCH] = "1"
+                try:
+                    import grpc_tools.protoc  # noqa: F401
+                finally:
+                    if saved is None:
+                        del os.environ[_DYNAMIC_STUBS_SWITCH]
+                    else:
+                        os.environ[_DYNAMIC_STUBS_SWITCH] = saved
+    from grpc_tools import protoc  # waits for an import still running in another thread
+
+    return protoc
 
 
 def _run_protoc(
