@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/proto_large_tree.py --files 3000
 	$(BIN)/python benchmarks/check_repo.py
 	$(BIN)/python benchmarks/openapi_speed.py --runs 3
+	$(BIN)/python benchmarks/openapi_validation.py --runs 3 --agreement --mutations 2000
 
 ## docs: regenerate docs/rules.md from the rule registry
 docs: $(STAMP)
