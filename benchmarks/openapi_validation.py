@@ -131,34 +131,57 @@ def openapi_files() -> Iterator[Path]:
                 yield path
 
 
+class Tally:
+    """Old-vs-new agreement counts over a set of documents."""
+
+    def __init__(self) -> None:
+        self.agree = self.differ = self.skipped = self.invalid = 0
+
+    def compare(self, path: Path) -> tuple[list[Any], list[Any]] | None:
+        """Validate `path` both ways; None when they agree (or it is refused before validation),
+        else (baseline, fast)."""
+        from govern.errors import InputError
+
+        try:
+            version, resolver, root = load(path)
+        except (InputError, RecursionError):
+            self.skipped += 1  # rejected before validation: the same either way
+            return None
+        baseline = problems(False, version, resolver, root)
+        fast = problems(True, version, resolver, root)
+        if baseline == fast:
+            self.agree += 1
+            self.invalid += bool(fast)
+            return None
+        self.differ += 1
+        return baseline, fast
+
+    def summary(self, what: str) -> str:
+        return (
+            f"{self.agree} of {self.agree + self.differ} {what} identical "
+            f"({self.invalid} of them with problems); {self.skipped} rejected before validation"
+        )
+
+
 def agreement() -> bool:
     from govern.errors import InputError
     from govern.load.detect import detect_kind
     from govern.load.files import load_document
     from govern.load.model import Limits
 
-    agree = differ = skipped = invalid = 0
+    tally = Tally()
     for path in openapi_files():
         try:
             if detect_kind(load_document(os.path.normpath(str(path)), Limits())) != "openapi":
                 continue
-            version, resolver, root = load(path)
         except (InputError, RecursionError):
-            skipped += 1  # rejected before validation: the same either way
+            tally.skipped += 1  # rejected before validation: the same either way
             continue
-        baseline = problems(False, version, resolver, root)
-        fast = problems(True, version, resolver, root)
-        if baseline == fast:
-            agree += 1
-            invalid += bool(fast)
-        else:
-            differ += 1
-            print(f"DIFFER {path}\n  baseline: {baseline[:3]}\n  fast:     {fast[:3]}")
-    print(
-        f"agreement: {agree} of {agree + differ} OpenAPI documents identical "
-        f"({invalid} of them with problems); {skipped} rejected before validation"
-    )
-    return differ == 0
+        found = tally.compare(path)
+        if found is not None:
+            print(f"DIFFER {path}\n  baseline: {found[0][:3]}\n  fast:     {found[1][:3]}")
+    print(f"agreement: {tally.summary('OpenAPI documents')}")
+    return tally.differ == 0
 
 
 _WRONG_VALUES: list[Any] = [1, "x", [], {}, None, True, -5, 1.5, ["a"], {"type": "strng"}]
@@ -218,31 +241,18 @@ def mutations(count: int, seed: int) -> bool:
         except (InputError, RecursionError):
             continue
     rng = random.Random(seed)
-    agree = differ = skipped = invalid = 0
+    tally = Tally()
     with tempfile.TemporaryDirectory() as tmp:
         for number in range(count):
             target = Path(tmp) / f"damaged-{number}.json"
             target.write_text(json.dumps(damage(copy.deepcopy(rng.choice(originals)), rng), indent=1, default=str))
-            try:
-                version, resolver, root = load(target)
-            except (InputError, RecursionError):
-                skipped += 1
-                continue
-            baseline = problems(False, version, resolver, root)
-            fast = problems(True, version, resolver, root)
-            if baseline == fast:
-                agree += 1
-                invalid += bool(fast)
-            else:
-                differ += 1
+            found = tally.compare(target)
+            if found is not None:
                 kept = Path(tempfile.gettempdir()) / f"govern-differ-{seed}-{number}.json"
                 kept.write_text(target.read_text())
-                print(f"DIFFER {kept}\n  baseline: {baseline[:3]}\n  fast:     {fast[:3]}")
-    print(
-        f"mutations: {agree} of {agree + differ} damaged documents identical "
-        f"({invalid} of them with problems); {skipped} rejected before validation (seed {seed})"
-    )
-    return differ == 0
+                print(f"DIFFER {kept}\n  baseline: {found[0][:3]}\n  fast:     {found[1][:3]}")
+    print(f"mutations: {tally.summary('damaged documents')} (seed {seed})")
+    return tally.differ == 0
 
 
 def main() -> int:
