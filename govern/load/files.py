@@ -2,6 +2,7 @@
 
 YAML is built from libyaml's event stream (never PyYAML's recursive composer, which overflows
 the C stack on deep input), so depth, alias expansion and tags are all checked while parsing.
+The YAML reader lives in govern/load/yaml_source.py, imported only for YAML input.
 JSON goes through the stdlib decoder; its lines are found lazily, one pointer at a time, by
 `JsonPositions` (or all at once by `json_line_table`).
 """
@@ -17,22 +18,12 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-
 from govern.errors import InputError
 from govern.load.model import Document, Limits, SourceMap
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONSTRUCTOR = SafeConstructor()
-_TAG = "tag:yaml.org,2002:"
-_MAP_TAGS = {None, "!", _TAG + "map", _TAG + "set"}
-_SEQ_TAGS = {None, "!", _TAG + "seq", _TAG + "omap", _TAG + "pairs"}
-_KEEP_AS_TEXT = {_TAG + "str", _TAG + "timestamp", _TAG + "binary", _TAG + "value"}
 
 
 def escape_token(key: str) -> str:
@@ -121,7 +112,10 @@ def _parse_any(path: str, text: str, limits: Limits) -> Document:
         except InputError:
             if suffix not in YAML_SUFFIXES:
                 raise
-    return _parse_yaml(path, text, limits)
+    # PyYAML is imported only for YAML input
+    from govern.load.yaml_source import parse_yaml
+
+    return parse_yaml(path, text, limits)
 
 
 def load_document(path: str, limits: Limits) -> Document:
@@ -164,7 +158,7 @@ def _parse_json(path: str, text: str, limits: Limits) -> Document:
     if data is None:
         raise InputError(path, "empty document")
     check_depth(path, data, limits.max_depth)
-    return Document(path, data, SourceMap(path, resolver=lambda: JsonPositions(text)))
+    return Document(path, data, SourceMap(path, resolver=lambda: JsonPositions(text, data)))
 
 
 def _json_duplicate_error(path: str, text: str, key: str) -> InputError:
@@ -243,17 +237,35 @@ def json_line_table(text: str, *, stop_at_duplicate: bool = False) -> dict[str, 
     return {} if stop_at_duplicate else _lines_of(text, positions)
 
 
+_NO_DATA: Any = object()  # JsonPositions without the parsed value
+
+
+def _indent_of(text: str, start: int, stop: int) -> int:
+    """How many spaces start the line that begins at `start` (looking no further than `stop`)."""
+    i = start
+    while i < stop and text[i] == " ":
+        i += 1
+    return i - start
+
+
 class JsonPositions:
     """pointer -> (line, col) of valid JSON text, like `json_line_table`'s dict, but lazy.
 
     A diff asks for the lines of a few thousand pointers in a file that has hundreds of
     thousands: each lookup walks down the pointer, listing the members of each object or array
-    on its way once (the C scanner skips each member's value), so only the parts of the text
-    that findings point into are ever indexed. Iterating it builds the whole table.
+    on its way once, so only the parts of the text that findings point into are ever indexed.
+    Iterating it builds the whole table.
+
+    Listing a container needs the offset where each member starts. Given `data` (the text's
+    parsed value), an indented container is listed from its layout: its members are the lines
+    indented one step deeper than its own line, and the parsed keys, item kinds and closing
+    lines confirm every step (`_indented`); anything else is listed by the C scanner, which
+    decodes each member's value to find where it ends.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: Any = _NO_DATA) -> None:
         self.text = text
+        self.data = data
         self._root = _skip_space(text, 0)
         self._children: dict[int, Any] = {}  # value offset -> {key: (key offset, value offset)} | [item offsets]
         self._found: dict[str, tuple[int, int] | None] = {}
@@ -310,26 +322,38 @@ class JsonPositions:
             return None
         value = self._root
         where = value
+        node = self.data
         for raw in pointer[1:].split("/"):
-            children = self._members(value)
+            children = self._members(value, node)
             if type(children) is dict:
                 token = unescape_token(raw)
                 hit = children.get(token)
                 if hit is None or escape_token(token) != raw:
                     return None
                 where, value = hit
+                node = node[token] if type(node) is dict else _NO_DATA
             elif children is not None:
                 if not raw.isdigit() or str(int(raw)) != raw or int(raw) >= len(children):
                     return None
                 where = value = children[int(raw)]
+                node = node[int(raw)] if type(node) is list else _NO_DATA
             else:
                 return None
         return where
 
-    def _members(self, at: int) -> Any:
+    def _members(self, at: int, node: Any = _NO_DATA) -> Any:
         children = self._children.get(at)
         if children is not None:
             return children
+        children = self._indented(at, node) if node is not _NO_DATA else None
+        if children is None:
+            children = self._scanned(at)
+        if children is not None:
+            self._children[at] = children
+        return children
+
+    def _scanned(self, at: int) -> Any:
+        """The members of the container at `at`, each value decoded by the C scanner to skip it."""
         text, scan = self.text, self._scan
         opener = text[at : at + 1]
         if opener == "{":
@@ -347,8 +371,8 @@ class JsonPositions:
                     if text[i] != ",":
                         break
                     i = _skip_space(text, i + 1)
-            children = members
-        elif opener == "[":
+            return members
+        if opener == "[":
             items: list[int] = []
             i = _skip_space(text, at + 1)
             if text[i] != "]":
@@ -359,11 +383,87 @@ class JsonPositions:
                     if text[i] != ",":
                         break
                     i = _skip_space(text, i + 1)
-            children = items
-        else:
+            return items
+        return None
+
+    def _indented(self, at: int, node: Any) -> Any:
+        """The members of the container at `at` (whose parsed value is `node`) found from an
+        indented layout without decoding their values, or None when the text is not laid out
+        that way (then `_scanned` lists them).
+
+        The layout: the opener ends its line; every member starts a line of its own, all with
+        the same indentation, deeper than the opener's line; the closer starts the line after
+        the last member, at the opener's indentation. A non-empty container value opens at the
+        end of its member's line and closes on the first later line that starts, at the
+        member's indentation, with its closer (its own lines are indented deeper, and no JSON
+        string holds a line break). Checked on the way: each key is the next parsed key, each
+        scalar or empty value decodes to the parsed one, each member but the last is followed
+        by a comma, and the container closes where the layout says; any mismatch gives up.
+        """
+        kind = type(node)
+        if (kind is not dict and kind is not list) or not node:
             return None
-        self._children[at] = children
-        return children
+        text = self.text
+        if text[at : at + 2] not in ("{\n", "[\n"):
+            return None
+        line_start = text.rfind("\n", 0, at) + 1
+        outer = _indent_of(text, line_start, at)
+        inner = _indent_of(text, at + 2, len(text))
+        if inner <= outer:
+            return None
+        sep = "\n" + " " * inner
+        members: Any = {} if kind is dict else []
+        values = node.items() if kind is dict else ((None, item) for item in node)
+        last = len(node) - 1
+        try:
+            return self._lay_out(at, members, values, last, kind, sep, outer)
+        except (StopIteration, ValueError):  # the scanner met something else than a value
+            return None
+
+    def _lay_out(self, at: int, members: Any, values: Any, last: int, kind: type, sep: str, outer: int) -> Any:
+        text, find, scan = self.text, self.text.find, self._scan
+        pos = at + 1  # the line break after the opener
+        for n, (key, value) in enumerate(values):
+            if text[pos : pos + len(sep)] != sep:
+                return None
+            start = pos + len(sep)
+            if kind is dict:
+                if text[start : start + 1] != '"':
+                    return None
+                found, i = scan(text, start)
+                if found != key:
+                    return None
+                i = _skip_space(text, i)
+                if text[i : i + 1] != ":":
+                    return None
+                value_at = _skip_space(text, i + 1)
+                members[key] = (start, value_at)
+            else:
+                value_at = start
+                members.append(start)
+            vkind = type(value)
+            if (vkind is dict or vkind is list) and value:
+                closer = "}" if vkind is dict else "]"
+                if text[value_at : value_at + 2] != ("{\n" if vkind is dict else "[\n"):
+                    return None
+                # the value's closing line: the first line back at this member's indentation
+                end = find(sep + closer, value_at)
+                if end < 0:
+                    return None
+                after = end + len(sep) + 1
+            else:
+                found, after = scan(text, value_at)  # a scalar or an empty container: cheap
+                if found != value or type(found) is not vkind:
+                    return None
+            if n < last:
+                if text[after : after + 1] != ",":
+                    return None
+                pos = after + 1
+            else:
+                close = "\n" + " " * outer + ("}" if kind is dict else "]")
+                if text[after : after + len(close)] != close:
+                    return None
+        return members
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._starts is None:  # offset of the first character of each line
@@ -390,284 +490,3 @@ def _lines_of(text: str, positions: list[tuple[str, int]]) -> dict[str, tuple[in
         last = pos
         table[pointer] = (line, pos - line_start + 1)
     return table
-
-
-# ---------------------------------------------------------------- YAML
-
-
-class _Frame:
-    """One open YAML collection while building."""
-
-    __slots__ = ("obj", "ptr", "anchor", "nodes0", "entries0", "height", "key", "key_ptr", "merges")
-
-    def __init__(self, obj: Any, ptr: str, anchor: str | None, nodes0: int, entries0: int) -> None:
-        self.obj = obj
-        self.ptr = ptr
-        self.anchor = anchor
-        self.nodes0 = nodes0
-        self.entries0 = entries0
-        self.height = 1
-        self.key: Any = None  # the mapping key whose value comes next (or _MERGE)
-        self.key_ptr = ""
-        self.merges: list[dict[str, Any]] = []
-
-
-class _Anchor:
-    """A completed anchored node: its value, pointer, entry range, size and height."""
-
-    __slots__ = ("value", "ptr", "entries", "size", "height")
-
-    def __init__(self, value: Any, ptr: str, entries: tuple[int, int], size: int, height: int) -> None:
-        self.value = value
-        self.ptr = ptr
-        self.entries = entries
-        self.size = size
-        self.height = height
-
-
-_MERGE = object()
-
-
-class _YamlBuilder:
-    """Builds plain data and a pointer->(line, col) table from YAML events, enforcing limits.
-
-    Alias expansions are counted in nodes (an alias to a 50-node anchor costs 50), so nested
-    aliases ("billion laughs") hit Limits.max_alias_expansions before anything large is built.
-    """
-
-    def __init__(self, path: str, limits: Limits) -> None:
-        self.path = path
-        self.limits = limits
-        self.table: dict[str, tuple[int, int]] = {}
-        self.order: list[str] = []
-        self.anchors: dict[str, _Anchor] = {}
-        self.open_anchors: set[str] = set()
-        self.stack: list[_Frame] = []
-        self.nodes = 0
-        self.expanded = 0
-        self.root: Any = None
-        self.done = False
-
-    def fail(self, msg: str, mark: Any) -> InputError:
-        return InputError(self.path, msg, line=mark.line + 1, col=mark.column + 1)
-
-    def record(self, ptr: str, mark: Any) -> None:
-        if ptr not in self.table:
-            self.order.append(ptr)
-        self.table[ptr] = (mark.line + 1, mark.column + 1)
-
-    def run(self, loader: Any) -> Any:
-        while True:
-            event = loader.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                return self.root
-            if isinstance(event, yaml.NodeEvent):
-                self.node(event)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                self.end()
-            elif isinstance(event, yaml.DocumentStartEvent) and self.done:
-                msg = "more than one YAML document in the file; a contract is one document"
-                raise self.fail(msg, event.start_mark)
-
-    def target(self, event: Any) -> str | None:
-        """The pointer of the node `event` starts; None when the event was a mapping key."""
-        if not self.stack:
-            self.done = True
-            self.record("", event.start_mark)
-            return ""
-        top = self.stack[-1]
-        if type(top.obj) is list:
-            ptr = f"{top.ptr}/{len(top.obj)}"
-            self.record(ptr, event.start_mark)
-            return ptr
-        if top.key is not None:
-            return top.key_ptr
-        self.take_key(top, event)
-        return None
-
-    def take_key(self, top: _Frame, event: Any) -> None:
-        if not isinstance(event, yaml.ScalarEvent):
-            raise self.fail("mapping keys must be plain scalars (strings or numbers)", event.start_mark)
-        text = event.value
-        if event.tag is None and event.implicit[0] and text == "<<":
-            top.key, top.key_ptr = _MERGE, top.ptr
-            return
-        ptr = top.ptr + "/" + escape_token(text)
-        if text in top.obj:
-            first = self.table.get(ptr)
-            where = f" (first defined on line {first[0]})" if first else ""
-            raise self.fail(f"duplicate key {text!r}{where}", event.start_mark)
-        top.obj[text] = None
-        top.key, top.key_ptr = text, ptr
-        self.record(ptr, event.start_mark)
-
-    def attach(self, value: Any, height: int) -> None:
-        if not self.stack:
-            self.root = value
-            return
-        top = self.stack[-1]
-        top.height = max(top.height, height + 1)
-        if type(top.obj) is list:
-            top.obj.append(value)
-            return
-        key, top.key = top.key, None
-        if key is not _MERGE:
-            top.obj[key] = value
-        elif type(value) is dict:
-            top.merges.append(value)
-        elif type(value) is list and all(type(v) is dict for v in value):
-            top.merges.extend(value)
-        else:
-            raise InputError(self.path, "a YAML merge key '<<' needs a mapping or a list of mappings")
-
-    def node(self, event: Any) -> None:
-        ptr = self.target(event)
-        if ptr is None:
-            return
-        if isinstance(event, yaml.AliasEvent):
-            self.alias(event, ptr)
-            return
-        if isinstance(event, yaml.ScalarEvent):
-            value = self.scalar(event)
-            self.nodes += 1
-            if event.anchor:
-                at = len(self.order)
-                self.anchors[event.anchor] = _Anchor(value, ptr, (at, at), 1, 0)
-            self.attach(value, 0)
-            return
-        mark = event.start_mark
-        if len(self.stack) + 1 > self.limits.max_depth:
-            raise self.fail(f"nesting deeper than {self.limits.max_depth} levels", mark)
-        is_map = isinstance(event, yaml.MappingStartEvent)
-        if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
-            raise self.fail(f"unsupported YAML tag {_short_tag(event.tag)}", mark)
-        self.nodes += 1
-        frame = _Frame({} if is_map else [], ptr, event.anchor, self.nodes, len(self.order))
-        if event.anchor:
-            self.open_anchors.add(event.anchor)
-        self.stack.append(frame)
-
-    def end(self) -> None:
-        frame = self.stack.pop()
-        for source in frame.merges:
-            for key, value in source.items():
-                frame.obj.setdefault(key, value)
-        if frame.anchor:
-            self.open_anchors.discard(frame.anchor)
-            entries = (frame.entries0, len(self.order))
-            size = self.nodes - frame.nodes0 + 1
-            self.anchors[frame.anchor] = _Anchor(frame.obj, frame.ptr, entries, size, frame.height)
-        self.attach(frame.obj, frame.height)
-
-    def alias(self, event: Any, ptr: str) -> None:
-        name = event.anchor
-        anchor = self.anchors.get(name)
-        if anchor is None:
-            what = "recursive" if name in self.open_anchors else "undefined"
-            raise self.fail(f"{what} YAML alias *{name}", event.start_mark)
-        self.expanded += anchor.size
-        self.nodes += anchor.size
-        if self.expanded > self.limits.max_alias_expansions:
-            msg = (
-                f"YAML aliases expand to more than {self.limits.max_alias_expansions} nodes "
-                "(refused as a possible 'billion laughs' attack)"
-            )
-            raise self.fail(msg, event.start_mark)
-        if len(self.stack) + anchor.height > self.limits.max_depth:
-            raise self.fail(f"nesting deeper than {self.limits.max_depth} levels", event.start_mark)
-        start, stop = anchor.entries
-        cut = len(anchor.ptr)
-        for old in self.order[start:stop]:
-            new = ptr + old[cut:]
-            if new not in self.table:
-                self.order.append(new)
-                self.table[new] = self.table[old]
-        self.attach(_copy_tree(anchor.value), anchor.height)
-
-    def scalar(self, event: Any) -> Any:
-        tag = event.tag
-        value = event.value
-        if tag is None or tag == "!":
-            if not event.implicit[0]:
-                return value
-            tag = _RESOLVER.resolve(ScalarNode, value, event.implicit)
-        if tag in _KEEP_AS_TEXT:
-            return value
-        if tag == _TAG + "null":
-            return None
-        try:
-            if tag == _TAG + "bool":
-                return SafeConstructor.bool_values[value.lower()]
-            if tag == _TAG + "int":
-                return _CONSTRUCTOR.construct_yaml_int(ScalarNode(tag, value))
-            if tag == _TAG + "float":
-                return _CONSTRUCTOR.construct_yaml_float(ScalarNode(tag, value))
-        except (KeyError, ValueError, IndexError):
-            raise self.fail(f"{value!r} is not a valid YAML {tag[len(_TAG):]}", event.start_mark) from None
-        if tag == _TAG + "merge":
-            return value
-        raise self.fail(f"unsupported YAML tag {_short_tag(tag)}", event.start_mark)
-
-
-_RESOLVER = yaml.resolver.Resolver()
-
-
-def _copy_tree(value: Any) -> Any:
-    """Deep copy of plain dict/list data without recursion."""
-    if type(value) is not dict and type(value) is not list:
-        return value
-    root: Any = {} if type(value) is dict else []
-    stack = [(value, root)]
-    while stack:
-        src, dst = stack.pop()
-        items = src.items() if type(src) is dict else enumerate(src)
-        for key, child in items:
-            if type(child) is dict or type(child) is list:
-                copy: Any = {} if type(child) is dict else []
-                stack.append((child, copy))
-                child = copy
-            if type(dst) is dict:
-                dst[key] = child
-            else:
-                dst.append(child)
-    return root
-
-
-def _tab_at(text: str, line: int, col: int) -> bool:
-    """True when the YAML error mark sits on a tab in the line's leading whitespace."""
-    lines = text.splitlines()
-    if not 0 <= line < len(lines):
-        return False
-    row = lines[line]
-    return "\t" in row[: max(col, 0) + 1] and not row[:col].strip(" \t")
-
-
-def _parse_yaml(path: str, text: str, limits: Limits) -> Document:
-    loader = _Loader(text)
-    builder = _YamlBuilder(path, limits)
-    try:
-        data = builder.run(loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntax error"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        if mark is not None and _tab_at(text, mark.line, mark.column):
-            problem, context = "a tab character is used for indentation; YAML indents with spaces", ""
-        if "maximum nesting depth" in str(problem):
-            # libyaml (PyYAML >= 6.0.3) has its own depth cap, which it can reach before the
-            # builder's while scanning ahead in flow collections: same answer as the builder's.
-            raise InputError(path, f"nesting deeper than {limits.max_depth} levels", line=line, col=col) from None
-        raise InputError(path, f"invalid YAML: {problem}{context}", line=line, col=col) from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    if data is None:
-        raise InputError(path, "empty document")
-    return Document(path, data, SourceMap(path, lines=builder.table))
-
-
-def _short_tag(tag: str | None) -> str:
-    return "!!" + tag[len(_TAG):] if tag and tag.startswith(_TAG) else str(tag)

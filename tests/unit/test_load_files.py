@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from govern.errors import InputError
 from govern.load.files import (
+    JsonPositions,
     decode_text,
     json_line_table,
     load_document,
@@ -247,6 +248,60 @@ def test_json_line_table_matches_the_data(value: Any, indent: int | None, ascii_
             assert rest.startswith('"'), (pointer, rest)  # a key
         else:
             assert rest[:1] == json.dumps(node, ensure_ascii=ascii_only)[:1], (pointer, rest)
+
+
+def _reindent(text: str, shifts: list[int]) -> str:
+    """`text` with the leading spaces of some lines changed (still the same JSON value)."""
+    lines = text.split("\n")
+    for n, shift in enumerate(shifts):
+        i = n % len(lines)
+        body = lines[i].lstrip(" ")
+        lines[i] = " " * max(0, len(lines[i]) - len(body) + shift) + body
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=json_values,
+    indent=st.sampled_from([None, 0, 1, 2, 4]),
+    shifts=st.lists(st.integers(-3, 3), max_size=6),
+    ascii_only=st.booleans(),
+)
+def test_json_positions_from_the_layout_match_the_scanner(
+    value: Any, indent: int | None, shifts: list[int], ascii_only: bool
+) -> None:
+    """Listing containers from the indentation (given the parsed value) finds the same offsets
+    as decoding every member, however the lines are indented, including inconsistently."""
+    text = _reindent(json.dumps(value, indent=indent, ensure_ascii=ascii_only), shifts)
+    laid_out, scanned = JsonPositions(text, json.loads(text)), JsonPositions(text)
+    for pointer, _ in _pointers(value):
+        assert laid_out.get(pointer) == scanned.get(pointer) == json_line_table(text)[pointer], pointer
+    for missing in ("/nope", "/0/x", "x", "/a~2"):
+        assert laid_out.get(missing) == scanned.get(missing)
+
+
+def test_json_positions_layout_is_checked_against_the_data() -> None:
+    """Text whose indentation suggests the wrong members is listed by the scanner instead."""
+    text = '{\n  "a": {\n  "b": 1\n  },\n  "b": [\n  1,\n  2\n  ]\n}'
+    positions = JsonPositions(text, json.loads(text))
+    assert positions["/a"] == (2, 3) and positions["/a/b"] == (3, 3) and positions["/b"] == (5, 3)
+    assert positions["/b/1"] == (7, 3)
+    misleading = '{\n  "a": {\n    "x": {\n  },\n    "y": 1\n  },\n  "b": 2\n}'
+    positions = JsonPositions(misleading, json.loads(misleading))
+    assert positions["/a/y"] == (5, 5) and positions["/b"] == (7, 3)
+
+
+def test_indented_json_is_listed_without_decoding_member_values() -> None:
+    value = {"paths": {f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(50)}}
+    text = json.dumps(value, indent=2)
+    positions = JsonPositions(text, value)
+
+    def no_scanning(at: int) -> None:
+        raise AssertionError(f"container at {at} decoded")
+
+    positions._scanned = no_scanning  # type: ignore[method-assign]
+    line, col = positions["/paths/~1p49/get/responses/200/description"]
+    assert text.split("\n")[line - 1][col - 1 :].startswith('"description": "ok"')
 
 
 # ---------------------------------------------------------------- reading files
