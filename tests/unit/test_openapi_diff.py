@@ -192,3 +192,26 @@ def test_sunset_formats(sunset: str) -> None:
     revision = spec({"/a": {"get": {"deprecated": True, "x-sunset": sunset, "responses": {"200": {"description": "OK"}}}}})
     found = diff_openapi(base, revision, Settings(deprecation_days_stable=30))
     assert [f.id for f in found] == ["endpoint-deprecated-with-sunset"]
+
+
+def test_shared_component_chains_judged_alike_from_files_and_from_data(tmp_path: Path) -> None:
+    """Loaded contracts take each component's `$ref`s from the loader's ref index, plain data
+    scans for them: a change two refs deep (Order -> Line -> Money) is found through both, and
+    a `$ref` inside an extension is not followed by either."""
+
+    def doc(currency_max: int) -> dict[str, Any]:
+        schemas = {
+            "Order": {"type": "object", "properties": {"lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}}}},
+            "Line": {"type": "object", "properties": {"price": {"$ref": "#/components/schemas/Money"}}, "x-see": {"$ref": "#/components/schemas/Note"}},
+            "Money": {"type": "object", "properties": {"currency": {"type": "string", "maxLength": currency_max}}},
+            "Note": {"type": "string", "maxLength": currency_max},
+        }
+        return spec({"/orders": body_op({"$ref": "#/components/schemas/Order"}, "request")}, components={"schemas": schemas})
+
+    base, revision = doc(8), doc(3)
+    from_data = diff_openapi(base, revision)
+    from_files = diff_openapi(load(write(tmp_path, "a/openapi.yaml", base)), load(write(tmp_path, "b/openapi.yaml", revision)))
+    expected = {("request-property-max-length-decreased", "/components/schemas/Money/properties/currency/maxLength")}
+    for found in (from_data, from_files):
+        assert {(f.id, f.location.pointer) for f in found if f.level >= Level.WARN} == expected
+    assert sorted((f.id, f.location.pointer) for f in from_data) == sorted((f.id, f.location.pointer) for f in from_files)

@@ -45,6 +45,7 @@ class Side:
         documents: dict[str, Any] | None = None,
         locate: Callable[[str, str], Location] | None = None,
         label: str | None = None,
+        ref_sites: Callable[[], Iterator[tuple[str, str]]] | None = None,
     ) -> None:
         self.root = root if isinstance(root, dict) else {}
         self.file = file
@@ -53,6 +54,7 @@ class Side:
         for key, data in (documents or {}).items():
             self.documents[key] = data
         self._locate = locate
+        self._ref_sites = ref_sites
         self._abs: dict[str, str] = {}
         for key in self.documents:
             if key:
@@ -77,7 +79,18 @@ class Side:
                 return contract.locate(pointer)
             return contract.locate(pointer, file)
 
-        return cls(contract.data, root_file, docs, locate, contract.path)
+        def ref_sites() -> Iterator[tuple[str, str]]:
+            from govern.load.refs import RefResolver
+
+            for site in RefResolver.of(contract).sites(root_file):
+                yield site.pointer, site.ref
+
+        return cls(contract.data, root_file, docs, locate, contract.path, ref_sites)
+
+    def root_ref_sites(self) -> list[tuple[str, str]] | None:
+        """(pointer of the object holding it, ref) for every `$ref` of the root document, from
+        the loader's ref index (None for a side built without one)."""
+        return None if self._ref_sites is None else list(self._ref_sites())
 
     # ------------------------------------------------------------ locations
 

@@ -57,14 +57,29 @@ def _esc(name: Any) -> str:
     return text.replace("~", "~0").replace("/", "~1") if ("~" in text or "/" in text) else text
 
 
+def _component_refs(side: Side, comps: dict[str, Any]) -> dict[str, set[str]]:
+    """component key -> the `$ref`s inside it: from the loader's ref index when the side has
+    one, else by scanning each component."""
+    sites = side.root_ref_sites()
+    if sites is None:
+        return {key: _refs(value) for key, value in comps.items()}
+    found: dict[str, set[str]] = {}
+    for pointer, ref in sites:
+        if pointer.startswith("/components/"):
+            key = _unit("#" + pointer)
+            if key in comps:
+                found.setdefault(key, set()).add(ref)
+    return found
+
+
 class Unchanged:
     def __init__(self, base: Side, revision: Side) -> None:
         b, r = _components(base), _components(revision)
         dirty: set[str] = {k for k in b.keys() | r.keys() if k not in b or k not in r or b[k] != r[k]}
         users: dict[str, set[str]] = {}
-        for comps in (b, r):
-            for key, value in comps.items():
-                for ref in _refs(value):
+        for side, comps in ((base, b), (revision, r)):
+            for key, refs in _component_refs(side, comps).items():
+                for ref in refs:
                     unit = _unit(ref)
                     if unit is None:
                         dirty.add(key)  # refers outside components (or to another file): judge it fully
