@@ -299,3 +299,13 @@ def test_large_real_spec_loads_and_resolves_fast() -> None:
     assert time.perf_counter() - start < 3.0  # about 0.2 s on a laptop; validation is separate
     assert sum(1 for _ in refs.sites()) > 1000
     assert doc.source.locate("/paths/~1v1~1charges/get").line is not None
+
+
+def test_loading_openapi_does_not_import_the_http_stack() -> None:
+    """file: refs are turned into paths without urllib.request (HTTP, SSL, e-mail: ~30 ms per run)."""
+    import subprocess
+    import sys
+
+    code = "import sys, govern.load.openapi; print('urllib.request' in sys.modules, 'http.client' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
