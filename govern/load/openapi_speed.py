@@ -20,7 +20,8 @@ Nothing here validates anything itself; the library's validators do all the chec
 - `fast_path` rebinds a `SchemaPath` to a `FastAccessor` over the same document and resolver;
 - `fast_schema_validator` rebuilds the official-schema validator on a class made with
   jsonschema's `extend` whose `$ref` keyword remembers what each (immutable) resolver found for
-  each ref, then descends exactly as jsonschema does;
+  each ref, then descends exactly as jsonschema does, and whose `evolve` hands back the
+  validator it already made for a subschema instead of building an equal one again;
 - `fast_schema_checker` does the same for the per-schema meta-check of OpenAPI 3.0 schemas.
 
 Each piece is used only when the installed libraries have the shape it was written for; else the
@@ -185,7 +186,48 @@ def _memo_ref_class(cls: type) -> type:
     descend = getattr(cls, "descend", None)
     if descend is None or "resolver" not in inspect.signature(descend).parameters:
         return cls  # pragma: no cover - jsonschema before referencing
-    return extend(cls, {"$ref": _memo_ref})  # type: ignore[no-any-return]
+    fast = extend(cls, {"$ref": _memo_ref})
+    evolve = getattr(fast, "evolve", None)
+    if evolve is not None:
+        fast.evolve = _remembering_evolve(evolve)  # our own class (made by `extend`), not cls
+    return fast  # type: ignore[no-any-return]
+
+
+_EVOLVED: dict[tuple[int, int, int], tuple[Any, Any, Any, Any]] = {}
+_EVOLVED_LIMIT = 1 << 16  # GHES needs about 2,000; past it, start afresh
+
+
+def _remembering_evolve(evolve: Any) -> Any:
+    """jsonschema's `evolve`, remembering the validator it made from each validator for each
+    subschema (and resolver) when that is all that changes, as in every `descend` into a
+    subschema and every `oneOf`/`anyOf` branch tried.
+
+    jsonschema builds a new validator object for every schema it descends into, for every node
+    of the document (780,000 on GHES, a quarter of the official-schema check). A validator's
+    fields never change after it is built, so one built from the same validator with the same
+    subschema and the same (immutable) resolver is interchangeable with a new one."""
+
+    def remembering(self: Any, **changes: Any) -> Any:
+        schema = changes.get("schema")
+        if len(changes) == 2:
+            resolver = changes.get("_resolver")
+        elif len(changes) == 1:
+            resolver = self._resolver  # what evolve copies when only the schema changes
+        else:
+            resolver = None
+        if resolver is None or schema is None or schema is True or schema is False:
+            return evolve(self, **changes)
+        key = (id(self), id(schema), id(resolver))
+        hit = _EVOLVED.get(key)
+        if hit is not None and hit[0] is self and hit[1] is schema and hit[2] is resolver:
+            return hit[3]  # the three are kept alive with the answer, so their ids are their own
+        if len(_EVOLVED) >= _EVOLVED_LIMIT:
+            _EVOLVED.clear()
+        made = evolve(self, **changes)
+        _EVOLVED[key] = (self, schema, resolver, made)
+        return made
+
+    return remembering
 
 
 def fast_schema_validator(proxy: Any) -> Any:

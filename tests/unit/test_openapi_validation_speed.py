@@ -315,3 +315,28 @@ def test_the_meta_check_raises_what_the_library_raises(schema: dict[str, Any]) -
     assert outcome(fast_schema_checker(OAS30Validator.check_schema)) == outcome(OAS30Validator.check_schema)
     dynamic = partial(OAS31Validator.check_schema, format_checker=None)
     assert fast_schema_checker(dynamic) is dynamic  # 3.1 dialects keep the library's own check
+
+
+def test_a_validator_made_for_a_subschema_is_made_once() -> None:
+    from jsonschema import Draft4Validator, FormatChecker
+
+    schema = {
+        "properties": {"a": {"type": "string"}, "b": {"oneOf": [{"type": "integer"}, {"required": ["x"]}]}},
+        "additionalProperties": False,
+    }
+    fast = memo_ref_class(Draft4Validator)(schema)
+    sub = schema["properties"]["a"]
+    assert fast.evolve(schema=sub) is fast.evolve(schema=sub)
+    assert fast.evolve(schema=sub, _resolver=fast._resolver) is fast.evolve(schema=sub)
+    assert fast.evolve(schema=sub).schema is sub
+    # any other change builds a new validator, as jsonschema does
+    checker = FormatChecker()
+    assert fast.evolve(schema=sub, format_checker=checker) is not fast.evolve(schema=sub, format_checker=checker)
+    assert fast.evolve(schema=sub, format_checker=checker).format_checker is checker
+
+    def errors(validator: Any, instance: Any) -> list[Any]:
+        return [(e.message, list(e.path), list(e.schema_path), [c.message for c in e.context]) for e in validator.iter_errors(instance)]
+
+    for instance in ({"a": 1, "b": "no", "c": 0}, {"a": "ok", "b": 3}, {"b": {"y": 1}}, [], {"b": {"x": 1}}):
+        for _ in range(2):  # the second time every validator comes from the memo
+            assert errors(fast, instance) == errors(Draft4Validator(schema), instance)
