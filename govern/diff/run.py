@@ -264,37 +264,81 @@ def diff_specs(
         lifecycle = lifecycle_finding(base_ref, revision_spec, base_spec, stack, options)
         if lifecycle is not None:
             return [lifecycle], None, None
-        base, revision = _load_pair(base_spec, revision_spec, stack, options)
-        if options.wants_history():
-            from govern.diff.transitive import load_history
+        base, revision, confirm = _load_pair(base_spec, revision_spec, stack, options)
+        try:
+            if options.wants_history():
+                from govern.diff.transitive import load_history
 
-            options.history = load_history(base_spec, base, stack, options)
-        return diff_contracts(base, revision, options), base, revision
+                options.history = load_history(base_spec, base, stack, options)
+            findings = diff_contracts(base, revision, options)
+        except Exception:
+            confirm()  # an invalid side is the error to report, not what diffing it met
+            raise
+        except BaseException:
+            confirm(abandon=True)
+            raise
+        confirm()
+        return findings, base, revision
 
 
-# A large OpenAPI document takes seconds to validate (openapi-spec-validator); the two sides are
-# independent, so the base is validated in a forked child while this process loads the revision.
+# A large OpenAPI document takes seconds to validate (openapi-spec-validator), longer than
+# diffing it. Both sides are loaded here without that check; a side whose verdict is not known
+# already (govern/load/verdicts.py) is validated in a forked child, sharing the parsed data,
+# while this process goes on, and the diff is given out only once the child found the side
+# valid. When neither side is known, the base goes to a child as soon as it is loaded and this
+# process validates the revision itself (both cores are busy validating then; a third process
+# would only slow the two down); when only the revision is unknown, it goes to the child and
+# this process diffs meanwhile.
 PARALLEL_MIN_BYTES = 1024 * 1024
 
 
-def _load_pair(base_spec: str, revision_spec: str, stack: ExitStack, options: DiffOptions) -> tuple[Contract, Contract]:
-    """Load both sides (base first in any error message), validating them in parallel when worth it."""
-    wait = _validate_in_child(base_spec, options) if _worth_parallel(revision_spec) else None
-    if wait is None:
-        return load_side(base_spec, stack, options), load_side(revision_spec, stack, options)
+def _load_pair(
+    base_spec: str, revision_spec: str, stack: ExitStack, options: DiffOptions
+) -> tuple[Contract, Contract, Any]:
+    """Load both sides; returns them and `confirm(abandon=False)`, to call once the diff is done
+    (or has failed). Errors, and which comes first, are exactly those of loading the base and
+    then the revision strictly: `confirm` raises a side's validation error as that load would."""
+    if not _worth_parallel(revision_spec):
+        return load_side(base_spec, stack, options), load_side(revision_spec, stack, options), _nothing_to_confirm
+    from govern.load.detect import validate_loaded
+
+    base = load_side(base_spec, stack, options, validate=False)
+    waits: list[tuple[Contract, Any]] = []
+    if _unverified(base):
+        waits.append((base, _validate_in_child(base)))
+
+    def confirm(abandon: bool = False) -> None:
+        for side, wait in waits:
+            if not wait(kill=abandon) and not abandon:
+                validate_loaded(side)  # the child found a problem (or failed): raise it here
+
     try:
-        revision = load_side(revision_spec, stack, options)
+        revision = load_side(revision_spec, stack, options, validate=False)
+        if _unverified(revision):
+            if waits:  # both cores are busy validating until the base is done anyway
+                validate_loaded(revision)
+            else:
+                waits.append((revision, _validate_in_child(revision)))
     except GovernError:
-        if not wait():  # the base is broken too: report it first, as a sequential load would
-            load_side(base_spec, stack, options)
+        confirm()  # an invalid base is reported first, as a sequential load would
         raise
     except BaseException:
-        wait(kill=True)
+        confirm(abandon=True)
         raise
-    if wait():
-        return load_side(base_spec, stack, options, validate=False), revision
-    # The child found a problem (or failed): load the base here to raise the same error as ever.
-    return load_side(base_spec, stack, options), revision
+    return base, revision, confirm
+
+
+def _nothing_to_confirm(abandon: bool = False) -> None:
+    """Both sides were loaded strictly already."""
+
+
+def _unverified(contract: Contract) -> bool:
+    """An OpenAPI side whose specification check has not passed before."""
+    if contract.kind != "openapi":
+        return False  # every other kind is checked in full as it loads
+    from govern.load.openapi import known_valid
+
+    return not known_valid(contract)
 
 
 def _worth_parallel(revision_spec: str) -> bool:
@@ -308,9 +352,10 @@ def _worth_parallel(revision_spec: str) -> bool:
         return False
 
 
-def _validate_in_child(base_spec: str, options: DiffOptions) -> Any:
-    """Fork a child that loads `base_spec` strictly; return `wait(kill=False) -> bool` (loaded
-    cleanly). The child reports nothing else: on any failure the parent reloads and raises."""
+def _validate_in_child(contract: Contract) -> Any:
+    """Fork a child that runs the specification check on the loaded `contract` (the parsed
+    documents are shared with the child, not copied); return `wait(kill=False) -> bool` (no
+    problems). The child reports nothing else: on any failure the parent checks again and raises."""
     import sys
 
     sys.stdout.flush()
@@ -319,10 +364,16 @@ def _validate_in_child(base_spec: str, options: DiffOptions) -> Any:
     if pid == 0:  # child: validate, then leave without running the parent's cleanup
         code = 1
         try:
-            with ExitStack() as stack:
-                load_side(base_spec, stack, options)
-            code = 0
-        except BaseException:  # noqa: BLE001 - the parent reloads and reports it
+            import gc
+
+            # A collection would visit (and so copy, page by page) every object the child
+            # shares with the parent; what validation allocates is freed by reference counting.
+            gc.disable()
+            from govern.load.openapi import validate_openapi
+            from govern.load.refs import RefResolver
+
+            code = 1 if validate_openapi(contract.version, RefResolver.of(contract), contract.path) else 0
+        except BaseException:  # noqa: BLE001 - the parent checks again and reports it
             pass
         finally:
             os._exit(code)

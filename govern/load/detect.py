@@ -239,6 +239,20 @@ def label(contract: Contract) -> str:
     return "protobuf"
 
 
+def validate_loaded(contract: Contract) -> None:
+    """Finish a strict load made with `validate=False`: run the OpenAPI specification check
+    and raise what `load_contract(mode="strict")` would have raised (other kinds were checked
+    in full when loaded)."""
+    if contract.kind != "openapi":
+        return
+    from govern.load.openapi import validate_openapi
+    from govern.load.refs import RefResolver
+
+    contract.problems = sorted(validate_openapi(contract.version, RefResolver.of(contract), contract.path), key=_problem_key)
+    if contract.problems:
+        raise strict_error(contract)
+
+
 def strict_error(contract: Contract) -> InputError:
     """The InputError for the first Problem of a contract (by file and line)."""
     first = min(contract.problems, key=_problem_key)

@@ -84,14 +84,29 @@ def validate_openapi(version: str, resolver: RefResolver, root: str) -> list[Pro
     govern/load/verdicts.py (only "no problems" verdicts are kept)."""
     from govern.load import verdicts
 
-    files = [(path, doc.digest) for path, doc in resolver.documents.items()]
-    verdict = verdicts.key("openapi", version, root, files) if all(d for _, d in files) else None
+    verdict = _verdict_key(version, resolver, root)
     if verdict is not None and verdicts.known_valid(verdict):
         return []
     problems = _run_validator(version, resolver, root)
     if verdict is not None and not problems:
         verdicts.remember_valid(verdict)
     return problems
+
+
+def known_valid(contract: Contract) -> bool:
+    """True when this contract's exact files passed openapi-spec-validator before (so
+    `validate_openapi` would answer "no problems" without running it)."""
+    from govern.load import verdicts
+
+    verdict = _verdict_key(contract.version, RefResolver.of(contract), contract.path)
+    return verdict is not None and verdicts.known_valid(verdict)
+
+
+def _verdict_key(version: str, resolver: RefResolver, root: str) -> str | None:
+    from govern.load import verdicts
+
+    files = [(path, doc.digest) for path, doc in resolver.documents.items()]
+    return verdicts.key("openapi", version, root, files) if all(d for _, d in files) else None
 
 
 def _run_validator(version: str, resolver: RefResolver, root: str) -> list[Problem]:

@@ -1,9 +1,10 @@
-"""Both sides of a large diff are validated in parallel (the base in a forked child); results and
-errors must be exactly those of loading one side after the other."""
+"""The sides of a large OpenAPI diff are validated in forked children while the parent diffs;
+results and errors must be exactly those of loading one side after the other."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -22,13 +23,16 @@ V2 = str(CONTRACTS / "orders" / "v2" / "openapi.yaml")
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Treat every file as large; record which base specs were validated in a child."""
+    """Treat every file as large and nothing as validated before; record which contracts were
+    validated in a child."""
     forked: list[str] = []
     real = run._validate_in_child
 
-    def spy(base_spec: str, options: DiffOptions):  # type: ignore[no-untyped-def]
-        forked.append(base_spec)
-        return real(base_spec, options)
+    def spy(contract):  # type: ignore[no-untyped-def]
+        forked.append(contract.path)
+        return real(contract)
+
+    monkeypatch.setenv("GOVERN_NO_CACHE", "1")
 
     monkeypatch.setattr(run, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(run, "_validate_in_child", spy)
@@ -42,34 +46,96 @@ def _sequential(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_same_findings_as_sequential(parallel: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     together, _, _ = diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1]
+    assert parallel == [V1]  # the revision is validated by the parent meanwhile
     _sequential(monkeypatch)
     alone, _, _ = diff_specs(V1, V2, DiffOptions())
     assert parallel == [V1]
     assert [f.to_dict() for f in together] == [f.to_dict() for f in alone] and together
 
 
-def _broken(tmp_path: Path, name: str, source: str) -> str:
+BREAKAGES = {
+    "parse": "info:\n  contact: 5\n",  # a second `contact` key: refused while parsing
+    "spec": "info:\n  termsOfService: 5\n",  # readable, but the specification wants a string
+}
+
+
+def _broken(tmp_path: Path, name: str, source: str, how: str = "parse") -> str:
     text = Path(source).read_text().replace("openapi: 3.1.0", "openapi: 3.1.0\nx-broken: true", 1)
-    text = text.replace("info:\n", "info:\n  contact: 5\n", 1)  # contact must be an object
+    text = text.replace("info:\n", BREAKAGES[how], 1)
     tmp_path.mkdir(parents=True, exist_ok=True)
     target = tmp_path / name
     target.write_text(text)
-    for ref in Path(source).parent.iterdir():  # keep relative $refs resolvable
+    for ref in Path(source).parent.iterdir():  # keep relative $refs resolvable, inside the boundary
         if ref.is_dir() and not (tmp_path / ref.name).exists():
-            (tmp_path / ref.name).symlink_to(ref)
+            shutil.copytree(ref, tmp_path / ref.name)
     return str(target)
 
 
+@pytest.mark.parametrize("how", ["parse", "spec"])
 @pytest.mark.parametrize("broken", ["base", "revision", "both"])
-def test_errors_are_the_sequential_ones(broken: str, parallel: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = _broken(tmp_path / "b", "openapi.yaml", V1) if broken in ("base", "both") else V1
-    revision = _broken(tmp_path / "r", "openapi.yaml", V2) if broken in ("revision", "both") else V2
+def test_errors_are_the_sequential_ones(
+    broken: str, how: str, parallel: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = _broken(tmp_path / "b", "openapi.yaml", V1, how) if broken in ("base", "both") else V1
+    revision = _broken(tmp_path / "r", "openapi.yaml", V2, how) if broken in ("revision", "both") else V2
     with pytest.raises(InputError) as err_parallel:
         diff_specs(base, revision, DiffOptions())
-    assert parallel == [base]
+    # the base goes to a child once it is read (while the parent reads and validates the
+    # revision); a base that cannot be read stops the run first
+    assert parallel == ([] if how == "parse" and broken != "revision" else [base])
     _sequential(monkeypatch)
     with pytest.raises(InputError) as err_sequential:
         diff_specs(base, revision, DiffOptions())
     assert err_parallel.value.one_line() == err_sequential.value.one_line()
     assert err_parallel.value.file == (base if broken != "revision" else revision)
+    assert ("termsOfService" in err_parallel.value.one_line()) == (how == "spec")
+
+
+def test_an_invalid_base_is_reported_before_an_unreadable_revision(parallel: list[str], tmp_path: Path) -> None:
+    base = _broken(tmp_path / "b", "openapi.yaml", V1, "spec")
+    revision = _broken(tmp_path / "r", "openapi.yaml", V2, "parse")
+    with pytest.raises(InputError) as err:
+        diff_specs(base, revision, DiffOptions())
+    assert err.value.file == base and "termsOfService" in err.value.one_line()
+
+
+def test_sides_validated_before_are_not_validated_again(parallel: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("GOVERN_NO_CACHE")
+    monkeypatch.setenv("GOVERN_CACHE_DIR", str(tmp_path / "cache"))
+    diff_specs(V1, V2, DiffOptions())
+    assert parallel == [V1]  # the child and the parent remember their verdicts
+    diff_specs(V1, V2, DiffOptions())
+    assert parallel == [V1]  # nothing left to check
+
+
+def test_only_the_side_not_validated_before_goes_to_a_child(
+    parallel: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from govern.load import load_contract
+
+    monkeypatch.delenv("GOVERN_NO_CACHE")
+    monkeypatch.setenv("GOVERN_CACHE_DIR", str(tmp_path / "cache"))
+    load_contract(V1)  # the base passed before (as on the main branch, in CI)
+    found, _, _ = diff_specs(V1, V2, DiffOptions())
+    assert parallel == [V2] and found  # the parent diffs while the child validates the revision
+    revision = _broken(tmp_path / "r", "openapi.yaml", V2, "spec")
+    with pytest.raises(InputError) as err:
+        diff_specs(V1, revision, DiffOptions())
+    assert parallel == [V2, revision] and err.value.file == revision and "termsOfService" in err.value.one_line()
+
+
+def test_a_diff_that_fails_on_an_invalid_side_reports_the_side(
+    parallel: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the engine meets on an unchecked document never replaces its validation error."""
+    base = _broken(tmp_path / "b", "openapi.yaml", V1, "spec")
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyError("engine met the unchecked document")
+
+    monkeypatch.setattr(run, "diff_contracts", crash)
+    with pytest.raises(InputError) as err:
+        diff_specs(base, V2, DiffOptions())
+    assert err.value.file == base and "termsOfService" in err.value.one_line()
+    with pytest.raises(KeyError):  # both sides valid: the engine's own error stands
+        diff_specs(V1, V2, DiffOptions())
