@@ -7,8 +7,8 @@ process, as a user would run it; wall time and peak RSS come from wait4() on tha
 buf runs `buf breaking revision --against base --error-format json` with a buf.yaml that uses
 FILE in both trees.
 
-On the small tree, where starting the process is most of the cost, govern is the real command
-line, `govern diff base revision --format json` (the installed script), run alternately with buf
+On the small tree (and on a 1-file tree), where starting the process is most of the cost, govern
+is the real command line, `govern diff base revision --format json` (the installed script), run alternately with buf
 in the same loop so both see the same machine; the medians and their ratio are printed (target:
 govern no slower than buf). On both trees a Python process that loads both sides (protoc in
 process) and diffs them, without the CLI, also reports where its time goes.
@@ -39,6 +39,12 @@ import proto_gen  # noqa: E402
 from proto_buf_agreement import find_buf  # noqa: E402
 
 BUF_YAML = "version: v2\nbreaking:\n  use: [FILE]\n"
+
+# The 1-file tree: one message loses a field (FIELD_NO_DELETE), nothing else.
+ONE_FILE = {
+    "base": 'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  string id = 1;\n  int32 total = 2;\n}\n',
+    "revision": 'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  string id = 1;\n}\n',
+}
 
 GOVERN = """
 import json, sys, time
@@ -196,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"small tree: {len(pr.base)} files; mutations: {'; '.join(pr.mutations)}")
         report_cli(f"small tree, CLI process (median of {args.small_runs}, alternating with buf)",
                    cli_vs_buf(small, buf, args.small_runs))
+        one = os.path.join(top, "one")
+        for side, text in ONE_FILE.items():
+            proto_gen.write({"shop/v1/shop.proto": text}, os.path.join(one, side), BUF_YAML)
+        report_cli(f"1-file tree, CLI process (median of {args.small_runs}, alternating with buf)",
+                   cli_vs_buf(one, buf, args.small_runs))
         report(f"small tree, in-process load and diff (median of {args.small_runs})", bench_tree(small, buf, args.small_runs))
         report(f"large tree ({args.files} files, median of {args.large_runs})", bench_tree(large, buf, args.large_runs))
     finally:

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from typing import List, Optional
 
 import typer
-
-from govern.cli.common import (
-    emit_reports,
-    fail,
-    guarded,
-    output_pairs,
-    policy_settings,
-    waived_meta,
-)
 
 HELP = (
     "Check every contract under PATH (default: the current directory): lint each one and, "
@@ -41,32 +31,9 @@ def check(
     max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
-    def body() -> None:
-        from govern.check import run_check
-        from govern.diff.run import DiffOptions, check_options
-        from govern.errors import EXIT_POLICY
-        from govern.report import Report
+    from govern.cli import bodies  # the body, shared with the fast path (govern/cli/fastpath.py)
 
-        pairs = output_pairs(fmt, output)
-        config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
-        if jobs < 0:
-            fail("--jobs must be 0 (all cores) or positive")
-        options = DiffOptions(
-            category=category.upper() if category else None,
-            import_paths=list(proto_path),
-            limits=limits,
-            exempt_stability=config.exempt,
-        )
-        check_options(options)
-        workers = jobs or os.cpu_count() or 1
-        targets = list(paths or []) or [os.path.relpath(p) for p in config.paths] or ["."]
-        result = run_check(targets, base, options, workers, config)
-        failed = any(f.level >= threshold for f in result.findings)
-        meta = {"base": base, "diffed": result.diffed, "added": result.added, "removed": result.removed}
-        meta.update(waived_meta(result.waived, config))
-        report = Report("check", result.findings, result.contracts, threshold.name, failed, meta)
-        emit_reports(report, pairs, no_color)
-        if failed:
-            raise typer.Exit(EXIT_POLICY)
-
-    guarded(body)
+    bodies.check(
+        paths=paths, base=base, fmt=fmt, output=output, fail_on=fail_on, config_path=config_path,
+        category=category, jobs=jobs, proto_path=proto_path, max_file_mb=max_file_mb, no_color=no_color,
+    )

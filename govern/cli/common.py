@@ -1,12 +1,14 @@
-"""Helpers shared by commands: error mapping, output writing, fail-on handling."""
+"""Helpers shared by commands: error mapping, output writing, fail-on handling.
+
+Imports no typer (nor anything heavy): the fast path (govern/cli/fastpath.py) runs command
+bodies through `guarded` without the CLI framework.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
-
-import typer
 
 from govern.errors import EXIT_INPUT, GovernError
 
@@ -19,9 +21,56 @@ T = TypeVar("T")
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    """Print a one-line error to stderr and exit."""
-    typer.echo(f"govern: error: {message}", err=True)
-    raise typer.Exit(code)
+    """Print a one-line error to stderr and exit (SystemExit passes through typer and click)."""
+    echo_err(f"govern: error: {message}")
+    raise SystemExit(code)
+
+
+def echo_err(line: str) -> None:
+    """Write `line` and a newline to stderr exactly as `typer.echo(line, err=True)` does (click's
+    echo), without importing typer: ANSI escape sequences are stripped when stderr is not a
+    terminal, and a stream whose encoding is ASCII is written as UTF-8 (undecodable characters
+    replaced)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    text = line + "\n"
+    if "\033" in text and not _isatty(stream):
+        import re
+
+        text = re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", text)
+    if _is_ascii(getattr(stream, "encoding", None) or "ascii"):
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            stream.flush()
+            binary.write(text.encode("utf-8", "replace"))
+            binary.flush()
+            return
+    stream.write(text)
+    stream.flush()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except Exception:  # noqa: BLE001 - as click: a stream that cannot tell is no terminal
+        return False
+
+
+def _is_ascii(encoding: str) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name == "ascii"
+    except LookupError:
+        return False
+
+
+def _is_typer_exit(exc: BaseException) -> bool:
+    """True for typer.Exit, which only exists once typer is imported."""
+    exceptions = sys.modules.get("typer.exceptions")
+    exit_type = getattr(exceptions, "Exit", None)
+    return exit_type is not None and isinstance(exc, exit_type)
 
 
 def guarded(fn: Callable[[], T]) -> T:
@@ -31,8 +80,6 @@ def guarded(fn: Callable[[], T]) -> T:
     resume_gc()  # startup is over (see govern/cli/startup.py)
     try:
         return fn()
-    except typer.Exit:
-        raise
     except GovernError as exc:
         fail(exc.one_line(), exc.exit_code)
     except KeyboardInterrupt:
@@ -42,7 +89,7 @@ def guarded(fn: Callable[[], T]) -> T:
     except MemoryError:
         fail("input too large to process in memory", EXIT_INPUT)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback
-        if os.environ.get("GOVERN_DEBUG"):
+        if _is_typer_exit(exc) or os.environ.get("GOVERN_DEBUG"):
             raise
         detail = " ".join(str(exc).split())[:300]
         fail(
@@ -122,6 +169,25 @@ def emit_reports(report: object, pairs: list[tuple[str, str | None]], no_color: 
     texts = [(render(report, fmt, color=use_color(out, no_color)), out) for fmt, out in pairs]  # type: ignore[arg-type]
     for text, out in texts:
         emit(text, out)
+
+
+def finish(
+    command: str,
+    findings: list[Any],
+    inputs: list[str],
+    threshold: "Level",
+    meta: dict[str, Any],
+    pairs: list[tuple[str, str | None]],
+    no_color: bool,
+) -> None:
+    """Write the reports of a finished `command`; exit 1 when a finding is at or above `threshold`."""
+    from govern.errors import EXIT_POLICY
+    from govern.report import Report
+
+    failed = any(f.level >= threshold for f in findings)
+    emit_reports(Report(command, findings, inputs, threshold.name, failed, meta), pairs, no_color)
+    if failed:
+        raise SystemExit(EXIT_POLICY)
 
 
 def policy_settings(

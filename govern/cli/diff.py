@@ -6,14 +6,6 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import (
-    emit_reports,
-    guarded,
-    output_pairs,
-    policy_settings,
-    waived_meta,
-)
-
 HELP = (
     "Report every change between two revisions of a contract, each with a level: ERR breaks "
     "existing clients, WARN may break them, INFO is compatible.\n\n"
@@ -50,27 +42,10 @@ def diff(
     max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
-    def body() -> None:
-        from govern.diff.run import diff_specs, options_for, relabel, side_specs
-        from govern.errors import EXIT_POLICY
-        from govern.report import Report
-        from govern.rules.engine import apply_policy, expired_waivers
+    from govern.cli import bodies  # the body, shared with the fast path (govern/cli/fastpath.py)
 
-        pairs = output_pairs(fmt, output)
-        config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
-        base_spec, revision_spec = side_specs(base_arg, revision_arg, base_ref)
-        options, settings = options_for(
-            config, revision_spec, mode=mode, strictness=strictness, category=category,
-            import_paths=list(proto_path), limits=limits,
-        )
-        findings, base, revision = diff_specs(base_spec, revision_spec, options, base_ref)
-        result = apply_policy(findings, config, settings=settings, base=base, revision=revision)
-        findings = relabel(result.findings, options.labels) + expired_waivers(config)
-        failed = any(f.level >= threshold for f in findings)
-        meta = waived_meta(result.waived, config)
-        report = Report("diff", findings, [base_spec, revision_spec], threshold.name, failed, meta)
-        emit_reports(report, pairs, no_color)
-        if failed:
-            raise typer.Exit(EXIT_POLICY)
-
-    guarded(body)
+    bodies.diff(
+        base_arg=base_arg, revision_arg=revision_arg, base_ref=base_ref, fmt=fmt, output=output,
+        fail_on=fail_on, config_path=config_path, mode=mode, strictness=strictness, category=category,
+        proto_path=proto_path, max_file_mb=max_file_mb, no_color=no_color,
+    )

@@ -6,14 +6,6 @@ from typing import List, Optional
 
 import typer
 
-from govern.cli.common import (
-    emit_reports,
-    guarded,
-    output_pairs,
-    policy_settings,
-    waived_meta,
-)
-
 HELP = (
     "Validate contracts (OpenAPI 3.0/3.1, AsyncAPI 2.6/3.x, JSON Schema, .proto) and check them "
     "against the governance rules of the configured ruleset (operationIds, kebab-case paths, an "
@@ -36,24 +28,9 @@ def lint(
     max_file_mb: float = typer.Option(20.0, "--max-file-mb", help="Refuse input files larger than this many MiB."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the text output."),
 ) -> None:
-    def body() -> None:
-        from govern.errors import EXIT_POLICY
-        from govern.lint import DEFAULT_RULESET, lint_paths
-        from govern.report import Report
-        from govern.rules.engine import apply_policy, expired_waivers
+    from govern.cli import bodies  # the body, shared with the fast path (govern/cli/fastpath.py)
 
-        pairs = output_pairs(fmt, output)
-        config, threshold, limits = policy_settings(config_path, fail_on, max_file_mb)
-        findings, inputs = lint_paths(
-            paths, limits=limits, import_paths=list(proto_path),
-            ruleset=config.ruleset or DEFAULT_RULESET, overrides=config.rules,
-        )
-        result = apply_policy(findings, config)
-        findings = result.findings + expired_waivers(config)
-        failed = any(f.level >= threshold for f in findings)
-        report = Report("lint", findings, inputs, threshold.name, failed, waived_meta(result.waived, config))
-        emit_reports(report, pairs, no_color)
-        if failed:
-            raise typer.Exit(EXIT_POLICY)
-
-    guarded(body)
+    bodies.lint(
+        paths=paths, fmt=fmt, output=output, fail_on=fail_on, config_path=config_path, proto_path=proto_path,
+        max_file_mb=max_file_mb, no_color=no_color,
+    )

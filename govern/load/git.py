@@ -1,19 +1,21 @@
-"""Read contracts from git revisions (`REF:path`) with real git, never touching the work tree."""
+"""Read contracts from git revisions (`REF:path`) with real git, never touching the work tree.
+
+subprocess, tarfile, tempfile, shutil and pathlib are imported where git is really run: a diff of
+two local paths asks `parse_spec` and never needs them (they cost a few ms of every start).
+"""
 
 from __future__ import annotations
 
-import io
 import os
-import shutil
-import subprocess
-import tarfile
-import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 from govern.errors import InputError
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 class NotAtRevision(InputError):
@@ -30,6 +32,8 @@ class GitSpec:
 
 
 def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
+    import subprocess
+
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=300)
     except FileNotFoundError:
@@ -54,6 +58,8 @@ def parse_spec(arg: str, cwd: str = ".") -> GitSpec | None:
     root = repo_root(cwd)
     # A path given relative to the current directory is made relative to the repo root.
     rel = os.path.relpath(os.path.abspath(os.path.join(cwd, path)), root)
+    from pathlib import Path, PurePosixPath
+
     if rel.startswith(".."):
         raise InputError(arg, f"path {path!r} is outside the git repository at {root}")
     return GitSpec(ref=ref, path=PurePosixPath(Path(rel)).as_posix(), display=arg)
@@ -98,6 +104,8 @@ def checkout_path(spec: GitSpec, *, scope: str | None = None, cwd: str = ".") ->
     commit = resolve_ref(spec.ref, root)
     if not path_exists_at(commit, spec.path, root):
         raise NotAtRevision(spec.display, f"does not exist at {spec.ref}")
+    from pathlib import PurePosixPath
+
     parts = PurePosixPath(spec.path).parts
     if scope is None:
         scope = parts[0] if len(parts) > 1 else "."
@@ -121,6 +129,11 @@ def extract(commit: str, paths: list[str], root: str) -> Iterator[str | None]:
 
     Yields None when git cannot archive them (e.g. a path that does not exist at `commit`).
     """
+    import io
+    import shutil
+    import tarfile
+    import tempfile
+
     proc = _git(["archive", "--format=tar", commit, "--", *paths], root)
     if proc.returncode != 0:
         yield None

@@ -43,10 +43,14 @@ OTHER_COMMANDS = ("govern.cli.lint", "govern.cli.new_service", "govern.cli.gener
                   "govern.cli.check", "govern.cli.changelog", "govern.cli.rules")  # fmt: skip
 
 
-def recorded_run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def recorded_run(
+    tmp_path: Path, *args: str, fast_path: bool = True
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     record = tmp_path / "record.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRPC_", "GOVERN_DEBUG"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRPC_", "GOVERN_DEBUG", "GOVERN_NO_FASTPATH"))}
     env["NO_COLOR"] = "1"
+    if not fast_path:
+        env["GOVERN_NO_FASTPATH"] = "1"
     result = subprocess.run(
         [sys.executable, "-c", RECORDING_RUN, str(record), *args],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
@@ -54,18 +58,24 @@ def recorded_run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProces
     return result, json.loads(record.read_text())
 
 
-def test_proto_diff_imports_only_what_it_needs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast path", "typer"])
+def test_proto_diff_imports_only_what_it_needs(tmp_path: Path, fast_path: bool) -> None:
     for side, text in (("base", BASE_PROTO), ("revision", REVISION_PROTO)):
         (tmp_path / side).mkdir()
         (tmp_path / side / "shop.proto").write_text(text)
-    result, seen = recorded_run(tmp_path, "diff", "base/shop.proto", "revision/shop.proto", "--format", "json")
+    args = ("diff", "base/shop.proto", "revision/shop.proto", "--format", "json")
+    result, seen = recorded_run(tmp_path, *args, fast_path=fast_path)
     assert result.returncode == 1, result.stderr  # a deleted field is ERR
     findings = json.loads(result.stdout)["findings"]
     assert [(f["id"], f["location"]["line"]) for f in findings if f["level"] == "ERR"] == [("FIELD_NO_DELETE", 3)]
     modules = set(seen["modules"])
-    assert "grpc_tools.protoc" in modules and "govern.cli.diff" in modules  # the diff really ran
+    assert "grpc_tools.protoc" in modules and "govern.cli.bodies" in modules  # the diff really ran
+    # the fast path (govern/cli/fastpath.py) runs the same body without typer or the command module
+    assert ("typer" in modules, "govern.cli.diff" in modules) == (not fast_path, not fast_path)
     assert [m for m in NOT_FOR_PROTO if m in modules] == []
     assert [m for m in OTHER_COMMANDS if m in modules] == []  # only the command that runs is built
+    # git is not run for local paths: its helpers stay unimported (typer imports subprocess itself)
+    assert [m for m in ("subprocess", "tarfile") if m in modules] == (["subprocess"] if not fast_path else [])
     # grpc_tools' import hooks for grpc.protos() are not installed, and their switch does not leak
     assert "ProtoFinder" not in seen["meta_path"]
     assert seen["env"] == []
@@ -202,6 +212,48 @@ def test_main_leaves_collection_on_when_no_command_body_runs(monkeypatch: pytest
         assert exit_info.value.code in (0, None)
         assert capsys.readouterr().out.startswith("govern ")
         assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def test_fast_path_pauses_gc_until_the_body_and_freezes_at_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """On the fast path too: collection is off while govern starts, on in the command body."""
+    import govern.diff.run
+    from govern.cli import bodies
+    from govern.cli.app import main
+
+    for side, text in (("base", BASE_PROTO), ("revision", REVISION_PROTO)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "shop.proto").write_text(text)
+    states: dict[str, bool] = {}
+    body, diff_specs = bodies.diff, govern.diff.run.diff_specs
+
+    def entering_body(**kwargs: Any) -> None:
+        states["startup"] = gc.isenabled()
+        body(**kwargs)
+
+    def diffing(*args: Any, **kwargs: Any) -> Any:
+        states["body"] = gc.isenabled()
+        return diff_specs(*args, **kwargs)
+
+    monkeypatch.setattr(bodies, "diff", entering_body)
+    monkeypatch.setattr(govern.diff.run, "diff_specs", diffing)
+    monkeypatch.delenv("GOVERN_NO_FASTPATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["govern", "diff", "base", "revision", "--format", "json"])
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code == 1
+        assert json.loads(capsys.readouterr().out)["command"] == "diff"
+        assert states == {"startup": False, "body": True}
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # frozen for the exit (govern/cli/app.py)
     finally:
         gc.unfreeze()
         (gc.enable if was_enabled else gc.disable)()
