@@ -261,7 +261,7 @@ class JsonPositions:
     decodes each member's value to find where it ends.
     """
 
-    BLOCK = 1 << 16  # characters per block of the line-break counts (`_line_col`)
+    BLOCK = 1 << 13  # characters per block of the line-break counts (`_line_col`)
 
     def __init__(self, text: str, data: Any = _NO_DATA) -> None:
         self.text = text

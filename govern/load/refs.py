@@ -98,6 +98,7 @@ class _Index:
         self.sites: list[RefSite] = []
         self.ids: dict[str, str] = {}
         self.anchors: dict[str, str] = {}
+        self.literals: list[Any] = []  # the literal values (examples, extensions, ...) not indexed
         # A node's place is kept as (parent place, key) and spelled out as a JSON pointer only
         # for the few nodes that hold a `$ref`, `$id` or anchor (and for the depth error).
         stack: list[tuple[Any, Any, str | None, int]] = [(doc.data, None, None, 1)]
@@ -110,8 +111,11 @@ class _Index:
                 if "$ref" in node or "$id" in node or "$anchor" in node or "$dynamicAnchor" in node:
                     base = self._note(doc.path, node, _spell(where), base)
                 for key, child in node.items():
-                    if isinstance(child, (dict, list)) and not _is_literal(key, child):
-                        push((child, (where, key), base, depth + 1))
+                    if isinstance(child, (dict, list)):
+                        if _is_literal(key, child):
+                            self.literals.append(child)
+                        else:
+                            push((child, (where, key), base, depth + 1))
             else:
                 for i, child in enumerate(node):
                     if isinstance(child, (dict, list)):
@@ -204,6 +208,12 @@ class RefResolver:
         for key, index in self._index.items():
             if file is None or key == file:
                 yield from index.sites
+
+    def literals(self, file: str) -> list[Any]:
+        """The literal values of one file that hold data, not refs (`$ref` keys in them are
+        not refs): examples, defaults, enums, constants, `x-` extensions."""
+        index = self._index.get(file)
+        return index.literals if index is not None else []
 
     def resolve(self, ref: str, from_file: str) -> Target:
         """Where `ref`, written in `from_file`, points (ignoring any enclosing `$id`)."""

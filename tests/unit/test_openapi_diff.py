@@ -215,3 +215,20 @@ def test_shared_component_chains_judged_alike_from_files_and_from_data(tmp_path:
     for found in (from_data, from_files):
         assert {(f.id, f.location.pointer) for f in found if f.level >= Level.WARN} == expected
     assert sorted((f.id, f.location.pointer) for f in from_data) == sorted((f.id, f.location.pointer) for f in from_files)
+
+
+def test_a_component_used_only_inside_an_extension_counts_as_used(tmp_path: Path) -> None:
+    """Added components are reported where they are used; one named only under an `x-`
+    extension (literal data to the ref index, e.g. GitHub's `x-webhooks`) is still used, from
+    files (index plus the literal values) as from plain data (a scan of everything)."""
+    base = spec({"/a": body_op(S)})
+    revision = spec(
+        {"/a": body_op(S)},
+        components={"schemas": {"Hook": {"type": "string"}, "Spare": {"type": "integer"}}},
+        **{"x-webhooks": {"ping": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hook"}}}}}}}},
+    )
+    from_data = diff_openapi(base, revision)
+    from_files = diff_openapi(load(write(tmp_path, "a/openapi.yaml", base)), load(write(tmp_path, "b/openapi.yaml", revision)))
+    for found in (from_data, from_files):
+        added = sorted(f.location.pointer for f in found if f.id == "unclassified-change" and "/components/" in f.location.pointer)
+        assert added == ["/components/schemas/Spare"], added

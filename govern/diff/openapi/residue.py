@@ -284,8 +284,17 @@ def _used_components(side: Side) -> set[str]:
     """Pointers (`/components/<section>/<name>`) of the components a document refers to."""
     from govern.diff.openapi.unchanged import _refs
 
+    sites, literals = side.root_ref_sites(), side.root_literals()
+    if sites is None or literals is None:
+        refs = _refs(side.root)
+    else:
+        # The index's refs, and any `$ref` text inside the values it leaves out as literal
+        # (e.g. under `x-webhooks`): a component named only there still counts as used.
+        refs = {ref for _, ref in sites}
+        for value in literals:
+            refs |= _refs(value)
     used: set[str] = set()
-    for ref in _refs(side.root):
+    for ref in refs:
         if ref.startswith("#/components/"):
             parts = ref[1:].split("/")
             if len(parts) >= 4:

@@ -55,6 +55,7 @@ class Side:
             self.documents[key] = data
         self._locate = locate
         self._ref_sites = ref_sites
+        self._literals: Callable[[], list[Any]] | None = None
         self._abs: dict[str, str] = {}
         for key in self.documents:
             if key:
@@ -85,12 +86,25 @@ class Side:
             for site in RefResolver.of(contract).sites(root_file):
                 yield site.pointer, site.ref
 
-        return cls(contract.data, root_file, docs, locate, contract.path, ref_sites)
+        side = cls(contract.data, root_file, docs, locate, contract.path, ref_sites)
+
+        def literals() -> list[Any]:
+            from govern.load.refs import RefResolver
+
+            return RefResolver.of(contract).literals(root_file)
+
+        side._literals = literals
+        return side
 
     def root_ref_sites(self) -> list[tuple[str, str]] | None:
         """(pointer of the object holding it, ref) for every `$ref` of the root document, from
         the loader's ref index (None for a side built without one)."""
         return None if self._ref_sites is None else list(self._ref_sites())
+
+    def root_literals(self) -> list[Any] | None:
+        """The literal values of the root document the ref index left out (examples, `x-`
+        extensions, ...), or None for a side built without an index."""
+        return None if self._literals is None else self._literals()
 
     # ------------------------------------------------------------ locations
 
