@@ -153,6 +153,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ghes-dir", type=Path, default=CACHE)
     args = parser.parse_args()
+    # As an installed package runs: with its .pyc files (each tool's warm-up run writes any that
+    # are missing), not compiling every module on every run.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     bindir = Path(sys.executable).parent
     govern = [str(bindir / "govern")] if (bindir / "govern").exists() else [sys.executable, "-m", "govern"]

@@ -124,3 +124,24 @@ def test_cache_files_are_private(calls: list[str], tmp_path: Path) -> None:
     entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert len(entries) == 1
     assert os.stat(entries[0].parent).st_mode & 0o077 == 0
+
+
+def test_library_versions_are_read_without_importlib_metadata(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The versions in the key are those importlib.metadata gives, read from the `.dist-info`
+    folder names, so a run does not import the e-mail parser (~25 ms)."""
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    from govern.load.verdicts import _LIBRARIES, installed_version
+
+    for name in _LIBRARIES:
+        assert installed_version(name) == version(name)
+    assert installed_version("no-such-distribution-here") == "-"
+    (tmp_path / "fake_governed").mkdir()
+    (tmp_path / "fake_governed" / "__init__.py").write_text("")
+    (tmp_path / "fake_governed-1.2.3.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed_version("fake-governed") == "1.2.3"
+    code = "import sys; from govern.load.verdicts import _versions; _versions(); print('email.parser' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
