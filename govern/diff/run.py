@@ -282,13 +282,12 @@ def diff_specs(
 
 
 # A large OpenAPI document takes seconds to validate (openapi-spec-validator), longer than
-# diffing it. Both sides are loaded here without that check; a side whose verdict is not known
-# already (govern/load/verdicts.py) is validated in a forked child, sharing the parsed data,
-# while this process goes on, and the diff is given out only once the child found the side
-# valid. When neither side is known, the base goes to a child as soon as it is loaded and this
-# process validates the revision itself (both cores are busy validating then; a third process
-# would only slow the two down); when only the revision is unknown, it goes to the child and
-# this process diffs meanwhile.
+# diffing it. Both sides are loaded here without that check; each side whose verdict is not
+# known already (govern/load/verdicts.py) is validated in a forked child, sharing the parsed
+# data, as soon as it is loaded, while this process goes on loading and diffing; the diff is
+# given out only once every child found its side valid. With both sides unknown that is three
+# processes on two cores, and still faster than validating one side here (measured: Stripe
+# 2.45 -> 2.06 s, GHES 4.07 -> 3.71 s): the diff no longer waits for the validations.
 PARALLEL_MIN_BYTES = 1024 * 1024
 
 
@@ -308,17 +307,21 @@ def _load_pair(
         waits.append((base, _validate_in_child(base)))
 
     def confirm(abandon: bool = False) -> None:
-        for side, wait in waits:
-            if not wait(kill=abandon) and not abandon:
-                validate_loaded(side)  # the child found a problem (or failed): raise it here
+        for i, (side, wait) in enumerate(waits):
+            if wait(kill=abandon) or abandon:
+                continue
+            # The child found a problem (or failed): stop the others and check this side and
+            # the ones after it here, raising the first problem in the order of a sequential load.
+            for _, other in waits[i + 1 :]:
+                other(kill=True)
+            for later, _ in waits[i:]:
+                validate_loaded(later)
+            return
 
     try:
         revision = load_side(revision_spec, stack, options, validate=False)
         if _unverified(revision):
-            if waits:  # both cores are busy validating until the base is done anyway
-                validate_loaded(revision)
-            else:
-                waits.append((revision, _validate_in_child(revision)))
+            waits.append((revision, _validate_in_child(revision)))
     except GovernError:
         confirm()  # an invalid base is reported first, as a sequential load would
         raise

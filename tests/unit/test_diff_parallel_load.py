@@ -46,10 +46,10 @@ def _sequential(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_same_findings_as_sequential(parallel: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     together, _, _ = diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1]  # the revision is validated by the parent meanwhile
+    assert parallel == [V1, V2]  # each side in a child while the parent diffs
     _sequential(monkeypatch)
     alone, _, _ = diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1]
+    assert parallel == [V1, V2]
     assert [f.to_dict() for f in together] == [f.to_dict() for f in alone] and together
 
 
@@ -80,9 +80,9 @@ def test_errors_are_the_sequential_ones(
     revision = _broken(tmp_path / "r", "openapi.yaml", V2, how) if broken in ("revision", "both") else V2
     with pytest.raises(InputError) as err_parallel:
         diff_specs(base, revision, DiffOptions())
-    # the base goes to a child once it is read (while the parent reads and validates the
-    # revision); a base that cannot be read stops the run first
-    assert parallel == ([] if how == "parse" and broken != "revision" else [base])
+    # each side goes to a child once it is read; a side that cannot be read stops the run
+    expected = {"parse": [] if broken != "revision" else [base], "spec": [base, revision]}
+    assert parallel == expected[how]
     _sequential(monkeypatch)
     with pytest.raises(InputError) as err_sequential:
         diff_specs(base, revision, DiffOptions())
@@ -103,9 +103,9 @@ def test_sides_validated_before_are_not_validated_again(parallel: list[str], mon
     monkeypatch.delenv("GOVERN_NO_CACHE")
     monkeypatch.setenv("GOVERN_CACHE_DIR", str(tmp_path / "cache"))
     diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1]  # the child and the parent remember their verdicts
+    assert parallel == [V1, V2]  # the children remember their verdicts
     diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1]  # nothing left to check
+    assert parallel == [V1, V2]  # nothing left to check
 
 
 def test_only_the_side_not_validated_before_goes_to_a_child(
@@ -139,3 +139,43 @@ def test_a_diff_that_fails_on_an_invalid_side_reports_the_side(
     assert err.value.file == base and "termsOfService" in err.value.one_line()
     with pytest.raises(KeyError):  # both sides valid: the engine's own error stands
         diff_specs(V1, V2, DiffOptions())
+
+
+def test_a_child_that_fails_for_no_reason_changes_nothing(
+    parallel: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that dies (killed, out of memory, ...) only means the parent checks that side,
+    and the ones after it, itself: a valid pair is diffed as ever, an invalid revision still
+    reported."""
+    real = run._validate_in_child
+    killed: list[str] = []
+
+    def dying_base(contract):  # type: ignore[no-untyped-def]
+        wait = real(contract)
+        if contract.path != V1:
+            return wait
+
+        def died(kill: bool = False) -> bool:
+            wait(kill=True)
+            return False
+
+        return died
+
+    def recording(real_wait, path):  # type: ignore[no-untyped-def]
+        def wait(kill: bool = False) -> bool:
+            if kill:
+                killed.append(path)
+            return real_wait(kill)
+
+        return wait
+
+    monkeypatch.setattr(run, "_validate_in_child", lambda c: recording(dying_base(c), c.path))
+    found, _, _ = diff_specs(V1, V2, DiffOptions())
+    _sequential(monkeypatch)
+    assert [f.to_dict() for f in found] == [f.to_dict() for f in diff_specs(V1, V2, DiffOptions())[0]]
+    monkeypatch.setattr(run, "PARALLEL_MIN_BYTES", 0)
+    revision = _broken(tmp_path / "r", "openapi.yaml", V2, "spec")
+    with pytest.raises(InputError) as err:
+        diff_specs(V1, revision, DiffOptions())
+    assert err.value.file == revision and "termsOfService" in err.value.one_line()
+    assert revision in killed  # its child was stopped once the parent took over
