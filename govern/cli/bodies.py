@@ -36,7 +36,7 @@ def diff(
     no_color: bool,
 ) -> None:
     def body() -> None:
-        from govern.diff.run import diff_specs, options_for, relabel, side_specs
+        from govern.diff.run import diff_specs_pending, options_for, relabel, side_specs
         from govern.rules.engine import apply_policy, expired_waivers
 
         pairs = output_pairs(fmt, output)
@@ -46,10 +46,20 @@ def diff(
             config, revision_spec, mode=mode, strictness=strictness, category=category,
             import_paths=list(proto_path), limits=limits,
         )
-        findings, base, revision = diff_specs(base_spec, revision_spec, options, base_ref)
-        result = apply_policy(findings, config, settings=settings, base=base, revision=revision)
-        findings = relabel(result.findings, options.labels) + expired_waivers(config)
-        finish("diff", findings, [base_spec, revision_spec], threshold, waived_meta(result.waived, config), pairs, no_color)
+        # A large side may still be validating in a child: the reports are rendered meanwhile
+        # and written only once `confirm` found both sides valid (it raises the error otherwise).
+        findings, base, revision, confirm = diff_specs_pending(base_spec, revision_spec, options, base_ref)
+        try:
+            result = apply_policy(findings, config, settings=settings, base=base, revision=revision)
+            findings = relabel(result.findings, options.labels) + expired_waivers(config)
+            meta = waived_meta(result.waived, config)
+            finish("diff", findings, [base_spec, revision_spec], threshold, meta, pairs, no_color, before_output=confirm)
+        except Exception:
+            confirm()
+            raise
+        except BaseException:
+            confirm(abandon=True)  # interrupted: stop any child (a no-op once confirmed)
+            raise
 
     guarded(body)
 

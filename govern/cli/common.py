@@ -162,11 +162,16 @@ def output_pairs(formats: list[str] | None, outputs: list[str] | None) -> list[t
     return pairs
 
 
-def emit_reports(report: object, pairs: list[tuple[str, str | None]], no_color: bool) -> None:
-    """Render `report` once per (format, output) pair; files are written atomically."""
+def emit_reports(
+    report: object, pairs: list[tuple[str, str | None]], no_color: bool, before_output: Callable[[], Any] | None = None
+) -> None:
+    """Render `report` once per (format, output) pair; files are written atomically. Nothing is
+    written before every report is rendered and `before_output()` (if given) has returned."""
     from govern.report import render
 
     texts = [(render(report, fmt, color=use_color(out, no_color)), out) for fmt, out in pairs]  # type: ignore[arg-type]
+    if before_output is not None:
+        before_output()
     for text, out in texts:
         emit(text, out)
 
@@ -179,13 +184,15 @@ def finish(
     meta: dict[str, Any],
     pairs: list[tuple[str, str | None]],
     no_color: bool,
+    before_output: Callable[[], Any] | None = None,
 ) -> None:
-    """Write the reports of a finished `command`; exit 1 when a finding is at or above `threshold`."""
+    """Write the reports of a finished `command` (after `before_output()`, see emit_reports);
+    exit 1 when a finding is at or above `threshold`."""
     from govern.errors import EXIT_POLICY
     from govern.report import Report
 
     failed = any(f.level >= threshold for f in findings)
-    emit_reports(Report(command, findings, inputs, threshold.name, failed, meta), pairs, no_color)
+    emit_reports(Report(command, findings, inputs, threshold.name, failed, meta), pairs, no_color, before_output)
     if failed:
         raise SystemExit(EXIT_POLICY)
 

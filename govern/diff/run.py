@@ -260,10 +260,22 @@ def diff_specs(
 ) -> tuple[list[Finding], Contract | None, Contract | None]:
     """Load both sides (paths or REF:path) and diff them; with --base, a new or deleted contract
     is one finding. Returns the findings and the two contracts (None for a new/deleted one)."""
+    findings, base, revision, confirm = diff_specs_pending(base_spec, revision_spec, options, base_ref)
+    confirm()
+    return findings, base, revision
+
+
+def diff_specs_pending(
+    base_spec: str, revision_spec: str, options: DiffOptions, base_ref: str | None = None
+) -> tuple[list[Finding], Contract | None, Contract | None, Any]:
+    """`diff_specs` without waiting for a side still being validated in a forked child (see
+    below), plus `confirm(abandon=False)`: call it before giving anything out; it raises that
+    side's error as a sequential load would (`abandon=True` stops the children instead). The
+    results can be rendered meanwhile. Calling `confirm` again does nothing."""
     with ExitStack() as stack:
         lifecycle = lifecycle_finding(base_ref, revision_spec, base_spec, stack, options)
         if lifecycle is not None:
-            return [lifecycle], None, None
+            return [lifecycle], None, None, _nothing_to_confirm
         base, revision, confirm = _load_pair(base_spec, revision_spec, stack, options)
         try:
             if options.wants_history():
@@ -277,8 +289,7 @@ def diff_specs(
         except BaseException:
             confirm(abandon=True)
             raise
-        confirm()
-        return findings, base, revision
+        return findings, base, revision, confirm
 
 
 # A large OpenAPI document takes seconds to validate (openapi-spec-validator), longer than
@@ -307,14 +318,16 @@ def _load_pair(
         waits.append((base, _validate_in_child(base)))
 
     def confirm(abandon: bool = False) -> None:
-        for i, (side, wait) in enumerate(waits):
+        pending = list(waits)
+        waits.clear()  # each child is waited for once
+        for i, (side, wait) in enumerate(pending):
             if wait(kill=abandon) or abandon:
                 continue
             # The child found a problem (or failed): stop the others and check this side and
             # the ones after it here, raising the first problem in the order of a sequential load.
-            for _, other in waits[i + 1 :]:
+            for _, other in pending[i + 1 :]:
                 other(kill=True)
-            for later, _ in waits[i:]:
+            for later, _ in pending[i:]:
                 validate_loaded(later)
             return
 

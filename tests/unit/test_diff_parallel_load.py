@@ -179,3 +179,26 @@ def test_a_child_that_fails_for_no_reason_changes_nothing(
         diff_specs(V1, revision, DiffOptions())
     assert err.value.file == revision and "termsOfService" in err.value.one_line()
     assert revision in killed  # its child was stopped once the parent took over
+
+
+def test_reports_are_written_only_once_both_sides_passed(
+    parallel: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`govern diff` renders while the children validate, but writes nothing for an invalid side."""
+    from govern.cli import bodies
+
+    def run_diff(base: str, revision: str, out: Path) -> int:
+        with pytest.raises(SystemExit) as exit_:
+            bodies.diff(
+                base_arg=base, revision_arg=revision, base_ref=None, fmt=["json"], output=[str(out)], fail_on=None,
+                config_path=None, mode=None, strictness=None, category=None, proto_path=[], max_file_mb=20.0,
+                no_color=True,
+            )
+        return int(exit_.value.code)
+
+    revision = _broken(tmp_path / "r", "openapi.yaml", V2, "spec")
+    assert run_diff(V1, revision, tmp_path / "bad.json") == 2
+    assert "termsOfService" in capsys.readouterr().err and not (tmp_path / "bad.json").exists()
+    assert run_diff(V1, V2, tmp_path / "good.json") == 1  # breaking changes, reported
+    assert '"findings"' in (tmp_path / "good.json").read_text()
+    assert parallel == [V1, revision, V1, V2]

@@ -229,7 +229,7 @@ def test_fast_path_pauses_gc_until_the_body_and_freezes_at_exit(
         (tmp_path / side).mkdir()
         (tmp_path / side / "shop.proto").write_text(text)
     states: dict[str, bool] = {}
-    body, diff_specs = bodies.diff, govern.diff.run.diff_specs
+    body, diff_specs = bodies.diff, govern.diff.run.diff_specs_pending
 
     def entering_body(**kwargs: Any) -> None:
         states["startup"] = gc.isenabled()
@@ -240,7 +240,7 @@ def test_fast_path_pauses_gc_until_the_body_and_freezes_at_exit(
         return diff_specs(*args, **kwargs)
 
     monkeypatch.setattr(bodies, "diff", entering_body)
-    monkeypatch.setattr(govern.diff.run, "diff_specs", diffing)
+    monkeypatch.setattr(govern.diff.run, "diff_specs_pending", diffing)
     monkeypatch.delenv("GOVERN_NO_FASTPATH", raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["govern", "diff", "base", "revision", "--format", "json"])
