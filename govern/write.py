@@ -19,8 +19,9 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> None:
-    """Write `text` to `path` via a temp file in the same directory and an atomic rename.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, overwrite: bool = True) -> None:
+    """Write `text` (bytes: UTF-8 text) to `path` via a temp file in the same directory and an
+    atomic rename.
 
     A failure leaves the previous file (or no file) in place, never a half-written one.
     """
@@ -35,8 +36,12 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = T
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         os.fchmod(fd, _mode_for(target))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         os.replace(tmp, target)
     except BaseException:
         try:

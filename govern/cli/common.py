@@ -99,15 +99,21 @@ def guarded(fn: Callable[[], T]) -> T:
         )
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print to stdout, or write atomically to `output`."""
+def emit(text: str | bytes, output: str | None) -> None:
+    """Print to stdout, or write atomically to `output`; bytes are UTF-8 text."""
     if output and output != "-":
         from govern.write import write_atomic
 
         write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+        return
+    binary = getattr(sys.stdout, "buffer", None) if isinstance(text, bytes) else None
+    if binary is not None and (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8":
         sys.stdout.flush()
+        binary.write(text)
+        binary.flush()
+        return
+    sys.stdout.write(text.decode("utf-8") if isinstance(text, bytes) else text)
+    sys.stdout.flush()
 
 
 def use_color(output: str | None, no_color: bool) -> bool:
@@ -167,9 +173,9 @@ def emit_reports(
 ) -> None:
     """Render `report` once per (format, output) pair; files are written atomically. Nothing is
     written before every report is rendered and `before_output()` (if given) has returned."""
-    from govern.report import render
+    from govern.report import render_bytes
 
-    texts = [(render(report, fmt, color=use_color(out, no_color)), out) for fmt, out in pairs]  # type: ignore[arg-type]
+    texts = [(render_bytes(report, fmt, color=use_color(out, no_color)), out) for fmt, out in pairs]  # type: ignore[arg-type]
     if before_output is not None:
         before_output()
     for text, out in texts:

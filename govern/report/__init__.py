@@ -37,3 +37,13 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
     module = importlib.import_module(FORMATS[fmt])
     text: str = module.render(report, color=color)
     return text
+
+
+def render_bytes(report: Report, fmt: str, *, color: bool = False) -> bytes:
+    """`render(...)` encoded as UTF-8; the JSON-based formats write their bytes directly."""
+    module = importlib.import_module(FORMATS[fmt])
+    direct = getattr(module, "render_bytes", None)
+    if direct is not None:
+        data: bytes = direct(report)
+        return data
+    return render(report, fmt, color=color).encode("utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govern.report import Report
-from govern.report.json_report import indented
+from govern.report.json_report import indented_line
 from govern.report.sarif import ci_location, default_file, fingerprints
 from govern.rules.finding import Finding, Level, sort_findings
 
@@ -34,8 +34,12 @@ def _issue(f: Finding, fingerprint: str, command: str, fallback: str | None) -> 
 
 
 def render(report: Report, *, color: bool = False) -> str:
+    return render_bytes(report).decode("utf-8")
+
+
+def render_bytes(report: Report) -> bytes:
     findings = sort_findings(report.findings)
     fallback = default_file(report)
     prints = fingerprints(findings, fallback)
     issues = [_issue(f, fp, report.command, fallback) for f, fp in zip(findings, prints)]
-    return indented(issues) + "\n"
+    return indented_line(issues)

@@ -14,6 +14,12 @@ SCHEMA_ID = "https://govern.dev/schemas/report-1.json"
 
 
 def render(report: Report, *, color: bool = False) -> str:
+    return render_bytes(report).decode("utf-8")
+
+
+def render_bytes(report: Report) -> bytes:
+    """The report as UTF-8 bytes (what `govern` writes: no decoding and re-encoding of a report
+    that can be tens of MB)."""
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of short-lived objects: collections would rescan the whole heap
     try:
@@ -32,7 +38,7 @@ def render(report: Report, *, color: bool = False) -> str:
         }
         if report.meta:
             doc["meta"] = report.meta
-        return indented(doc) + "\n"
+        return indented_line(doc)
     finally:
         if enabled:
             gc.enable()
@@ -46,11 +52,14 @@ def indented(value: Any) -> str:
     same as `json.dumps(value, indent=2, ensure_ascii=False)` except that floats below 1e-4 are
     spelled without an exponent (0.00001) and NaN/Infinity, which JSON has no spelling for,
     become null. Integers beyond 64 bits, which orjson refuses, go to the standard library."""
+    return indented_line(value)[:-1].decode("utf-8")
+
+
+def indented_line(value: Any) -> bytes:
+    """`indented(value)` and a line break, as UTF-8 bytes."""
     import orjson
 
     try:
-        return orjson.dumps(
-            value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
-        ).decode()
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

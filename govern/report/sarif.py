@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from govern import __version__
 from govern.report import Report
-from govern.report.json_report import indented
+from govern.report.json_report import indented_line
 from govern.rules.finding import Finding, Level, sort_findings, summarize
 from govern.rules.registry import Rule
 
@@ -244,4 +244,8 @@ def build(report: Report, rules: RuleLookup | None = None) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False, rules: RuleLookup | None = None) -> str:
-    return indented(build(report, rules)) + "\n"
+    return render_bytes(report, rules=rules).decode("utf-8")
+
+
+def render_bytes(report: Report, *, rules: RuleLookup | None = None) -> bytes:
+    return indented_line(build(report, rules))
