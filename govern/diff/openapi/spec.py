@@ -46,6 +46,7 @@ class Side:
         locate: Callable[[str, str], Location] | None = None,
         label: str | None = None,
         ref_sites: Callable[[], Iterator[tuple[str, str]]] | None = None,
+        literals: Callable[[], list[Any]] | None = None,
     ) -> None:
         self.root = root if isinstance(root, dict) else {}
         self.file = file
@@ -54,8 +55,8 @@ class Side:
         for key, data in (documents or {}).items():
             self.documents[key] = data
         self._locate = locate
-        self._ref_sites = ref_sites
-        self._literals: Callable[[], list[Any]] | None = None
+        self._ref_sites = ref_sites  # the loader's ref index, when the side has one
+        self._literals = literals
         self._abs: dict[str, str] = {}
         for key in self.documents:
             if key:
@@ -86,15 +87,12 @@ class Side:
             for site in RefResolver.of(contract).sites(root_file):
                 yield site.pointer, site.ref
 
-        side = cls(contract.data, root_file, docs, locate, contract.path, ref_sites)
-
         def literals() -> list[Any]:
             from govern.load.refs import RefResolver
 
             return RefResolver.of(contract).literals(root_file)
 
-        side._literals = literals
-        return side
+        return cls(contract.data, root_file, docs, locate, contract.path, ref_sites, literals)
 
     def root_ref_sites(self) -> list[tuple[str, str]] | None:
         """(pointer of the object holding it, ref) for every `$ref` of the root document, from
