@@ -55,6 +55,10 @@ def safe_path(path: str, *, kind: str = "file") -> str:
 
 def read_text(path: str, limits: Limits) -> str:
     """The file's text, refusing oversized, binary, empty or non-UTF-8 files."""
+    return decode_text(path, _read_bytes(path, limits))
+
+
+def _read_bytes(path: str, limits: Limits) -> bytes:
     safe_path(path)
     size = os.stat(path).st_size
     if size > limits.max_file_bytes:
@@ -66,7 +70,7 @@ def read_text(path: str, limits: Limits) -> str:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > limits.max_file_bytes:
         raise InputError(path, f"file is over the limit of {_size(limits.max_file_bytes)}")
-    return decode_text(path, data)
+    return data
 
 
 def _size(n: int) -> str:
@@ -117,8 +121,15 @@ def _parse_any(path: str, text: str, limits: Limits) -> Document:
 
 
 def load_document(path: str, limits: Limits) -> Document:
-    """read_text + parse_document."""
-    return parse_document(path, read_text(path, limits), limits)
+    """read_text + parse_document (the digest is taken from the bytes read: the same as the
+    text's, without encoding it again, unless a byte-order mark was dropped)."""
+    from govern.load.verdicts import bytes_digest, text_digest
+
+    data = _read_bytes(path, limits)
+    text = decode_text(path, data)
+    doc = _parse_any(path, text, limits)
+    doc.digest = text_digest(text) if data.startswith(b"\xef\xbb\xbf") else bytes_digest(data)
+    return doc
 
 
 # ---------------------------------------------------------------- JSON

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 
@@ -107,6 +106,8 @@ def remember_valid(verdict_key: str) -> None:
         return
     target_dir = os.path.join(directory, verdict_key[:2])
     try:
+        import tempfile
+
         os.makedirs(target_dir, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".tmp-")
         os.close(fd)
@@ -117,4 +118,9 @@ def remember_valid(verdict_key: str) -> None:
 
 def text_digest(text: str) -> str:
     """The SHA-256 of a file's text, as recorded on its Document."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return bytes_digest(text.encode("utf-8", "surrogatepass"))
+
+
+def bytes_digest(data: bytes) -> str:
+    """`text_digest` of the UTF-8 text `data` (no byte-order mark), from the bytes themselves."""
+    return hashlib.sha256(data).hexdigest()

@@ -145,3 +145,17 @@ def test_library_versions_are_read_without_importlib_metadata(tmp_path: Path, mo
     assert installed_version("fake-governed") == "1.2.3"
     code = "import sys; from govern.load.verdicts import _versions; _versions(); print('email.parser' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"])
+def test_a_file_has_the_same_digest_read_from_disk_or_given_as_text(tmp_path: Path, prefix: bytes) -> None:
+    """load_document hashes the bytes it read (no second encoding of a large text): the digest,
+    and so the verdict key, is the one of the text, with or without a byte-order mark."""
+    from govern.load.files import load_document, parse_document, read_text
+    from govern.load.model import Limits
+
+    path = tmp_path / "openapi.json"
+    path.write_bytes(prefix + '{"openapi": "3.1.0", "info": {"title": "caf\u00e9 \u2615", "version": "1"}}'.encode())
+    from_disk = load_document(str(path), Limits()).digest
+    assert from_disk == parse_document(str(path), read_text(str(path), Limits()), Limits()).digest
+    assert from_disk == verdicts.text_digest(read_text(str(path), Limits()))
