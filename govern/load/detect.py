@@ -179,10 +179,15 @@ def load_contract(
 
     safe_path(path, kind="any")
     contract = _load_any(path, limits, import_paths, ref_root, validate)
+    _settle(contract, mode)
+    return contract
+
+
+def _settle(contract: Contract, mode: str) -> None:
+    """Sort the contract's problems; in strict mode, raise the first as an InputError."""
     contract.problems.sort(key=_problem_key)
     if mode == "strict" and contract.problems:
         raise strict_error(contract)
-    return contract
 
 
 def _load_any(
@@ -248,9 +253,8 @@ def validate_loaded(contract: Contract) -> None:
     from govern.load.openapi import validate_openapi
     from govern.load.refs import RefResolver
 
-    contract.problems = sorted(validate_openapi(contract.version, RefResolver.of(contract), contract.path), key=_problem_key)
-    if contract.problems:
-        raise strict_error(contract)
+    contract.problems = validate_openapi(contract.version, RefResolver.of(contract), contract.path)
+    _settle(contract, "strict")
 
 
 def strict_error(contract: Contract) -> InputError:

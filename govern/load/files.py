@@ -94,12 +94,13 @@ def decode_text(path: str, data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def parse_document(path: str, text: str, limits: Limits) -> Document:
-    """Parse YAML or JSON text into plain data with a source map (JSON's is computed lazily)."""
+def parse_document(path: str, text: str, limits: Limits, *, digest: str | None = None) -> Document:
+    """Parse YAML or JSON text into plain data with a source map (JSON's is computed lazily).
+    `digest`: the text's `text_digest`, when the caller has it already."""
     from govern.load.verdicts import text_digest
 
     doc = _parse_any(path, text, limits)
-    doc.digest = text_digest(text)
+    doc.digest = digest or text_digest(text)
     return doc
 
 
@@ -123,13 +124,11 @@ def _parse_any(path: str, text: str, limits: Limits) -> Document:
 def load_document(path: str, limits: Limits) -> Document:
     """read_text + parse_document (the digest is taken from the bytes read: the same as the
     text's, without encoding it again, unless a byte-order mark was dropped)."""
-    from govern.load.verdicts import bytes_digest, text_digest
+    from govern.load.verdicts import bytes_digest
 
     data = _read_bytes(path, limits)
-    text = decode_text(path, data)
-    doc = _parse_any(path, text, limits)
-    doc.digest = text_digest(text) if data.startswith(b"\xef\xbb\xbf") else bytes_digest(data)
-    return doc
+    digest = None if data.startswith(b"\xef\xbb\xbf") else bytes_digest(data)
+    return parse_document(path, decode_text(path, data), limits, digest=digest)
 
 
 # ---------------------------------------------------------------- JSON

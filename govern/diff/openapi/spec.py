@@ -45,8 +45,7 @@ class Side:
         documents: dict[str, Any] | None = None,
         locate: Callable[[str, str], Location] | None = None,
         label: str | None = None,
-        ref_sites: Callable[[], Iterator[tuple[str, str]]] | None = None,
-        literals: Callable[[], list[Any]] | None = None,
+        ref_index: Callable[[], Any] | None = None,
     ) -> None:
         self.root = root if isinstance(root, dict) else {}
         self.file = file
@@ -55,8 +54,7 @@ class Side:
         for key, data in (documents or {}).items():
             self.documents[key] = data
         self._locate = locate
-        self._ref_sites = ref_sites  # the loader's ref index, when the side has one
-        self._literals = literals
+        self._ref_index = ref_index  # the loader's RefResolver, when the side has one
         self._abs: dict[str, str] = {}
         for key in self.documents:
             if key:
@@ -81,28 +79,24 @@ class Side:
                 return contract.locate(pointer)
             return contract.locate(pointer, file)
 
-        def ref_sites() -> Iterator[tuple[str, str]]:
+        def ref_index() -> Any:
             from govern.load.refs import RefResolver
 
-            for site in RefResolver.of(contract).sites(root_file):
-                yield site.pointer, site.ref
+            return RefResolver.of(contract)
 
-        def literals() -> list[Any]:
-            from govern.load.refs import RefResolver
-
-            return RefResolver.of(contract).literals(root_file)
-
-        return cls(contract.data, root_file, docs, locate, contract.path, ref_sites, literals)
+        return cls(contract.data, root_file, docs, locate, contract.path, ref_index)
 
     def root_ref_sites(self) -> list[tuple[str, str]] | None:
         """(pointer of the object holding it, ref) for every `$ref` of the root document, from
         the loader's ref index (None for a side built without one)."""
-        return None if self._ref_sites is None else list(self._ref_sites())
+        if self._ref_index is None:
+            return None
+        return [(site.pointer, site.ref) for site in self._ref_index().sites(self.file)]
 
     def root_literals(self) -> list[Any] | None:
         """The literal values of the root document the ref index left out (examples, `x-`
         extensions, ...), or None for a side built without an index."""
-        return None if self._literals is None else self._literals()
+        return None if self._ref_index is None else self._ref_index().literals(self.file)
 
     # ------------------------------------------------------------ locations
 
