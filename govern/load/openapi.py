@@ -202,15 +202,33 @@ def _tracking_validator(minor_version: int, fast: bool = True) -> Any:
     base = getattr(openapi_spec_validator, _VALIDATORS[minor_version])
     keywords = {name: _path_aware(kw, fast) for name, kw in base.keyword_validators.items()}
     members: dict[str, Any] = {"keyword_validators": keywords}
+    schema, official = _official_schema_validator(minor_version, base)
+    members["schema_validator"] = official
     if fast:
-        from govern.load.openapi_speed import fast_path, fast_schema_validator
+        from govern.load.openapi_speed import fast_path, fast_schema_validator, prechecked
 
         def __init__(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
             base.__init__(self, fast_path(schema), *args, **kwargs)  # type: ignore[misc]
 
         members["__init__"] = __init__
-        members["schema_validator"] = fast_schema_validator(base.schema_validator)
+        members["schema_validator"] = fast_schema_validator(official)
+        if schema is not None:
+            members["schema_validator"] = prechecked(members["schema_validator"], schema)
     return type(f"Govern{base.__name__}", (base,), members)
+
+
+def _official_schema_validator(minor_version: int, base: Any) -> tuple[Any, Any]:
+    """(the official schema, its jsonschema validator) as the library's jsonschema backend
+    builds it. The library's own choice (its "auto" backend) would be jsonschema-rs whenever that
+    is installed, whose errors carry no context for the messages govern reports; govern asks
+    jsonschema-rs only whether a document is valid (openapi_speed.Prechecked)."""
+    try:
+        from openapi_spec_validator import schemas
+        from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+    except ImportError:  # pragma: no cover - openapi-spec-validator before its backends (0.8)
+        return None, base.schema_validator
+    schema = dict(getattr(schemas, f"schema_v3{minor_version}"))
+    return schema, create_validator(schema)
 
 
 def _path_aware(cls: type, fast: bool = True) -> type:

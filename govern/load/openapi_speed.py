@@ -22,7 +22,12 @@ Nothing here validates anything itself; the library's validators do all the chec
   jsonschema's `extend` whose `$ref` keyword remembers what each (immutable) resolver found for
   each ref, then descends exactly as jsonschema does, and whose `evolve` hands back the
   validator it already made for a subschema instead of building an equal one again;
-- `fast_schema_checker` does the same for the per-schema meta-check of OpenAPI 3.0 schemas.
+- `fast_schema_checker` does the same for the per-schema meta-check of OpenAPI 3.0 schemas;
+- `Prechecked` asks jsonschema-rs (compiled, the backend openapi-spec-validator itself offers)
+  whether the whole document is valid against the official schema first, and runs the jsonschema
+  validator only when it is not, so its error messages are the ones reported. jsonschema-rs is
+  only ever stricter than jsonschema on these schemas (`$` before a final newline, non-string
+  keys); a stricter "no" costs time, never an answer.
 
 Each piece is used only when the installed libraries have the shape it was written for; else the
 library runs unchanged (slower, same answers).
@@ -246,6 +251,82 @@ def fast_schema_validator(proxy: Any) -> Any:
     return fast(validator.schema)
 
 
+class Prechecked:
+    """An official-schema validator whose `iter_errors` yields nothing, without running, when
+    jsonschema-rs finds the instance valid; it runs in full whenever jsonschema-rs says no,
+    fails, or is not installed."""
+
+    def __init__(self, validator: Any, compiled: Any) -> None:
+        self.validator = validator
+        self.compiled = compiled
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        try:
+            if self.compiled.is_valid(instance):
+                return iter(())
+        except Exception:  # e.g. a non-string key from YAML: jsonschema decides
+            pass
+        return iter(self.validator.iter_errors(instance))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.validator, name)
+
+
+def prechecked(validator: Any, schema: Any, format_checker: Any = None) -> Any:
+    """`validator` behind a jsonschema-rs pre-check of `schema`, or `validator` itself when
+    jsonschema-rs is missing or cannot compile the schema.
+
+    The pre-check never fetches a `$ref` (offline). Without a `format_checker` it checks no
+    formats, as the library's official-schema validator; with one, each format `schema` names is
+    checked by that checker's own Python function (so `"format": "regex"` means Python's `re`,
+    not jsonschema-rs's ECMA-262 dialect), and a format it names that the checker does not
+    know is not checked, as in jsonschema."""
+    compiled = compiled_schema(schema, format_checker)
+    return validator if compiled is None else Prechecked(validator, compiled)
+
+
+def compiled_schema(schema: Any, format_checker: Any = None) -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - an install without the optional speed-up
+        return None
+    options: dict[str, Any] = {"validate_formats": False}
+    if format_checker is not None:
+        names = _format_names(schema)
+        known = getattr(format_checker, "checkers", {})
+        options = {
+            "validate_formats": True,
+            "ignore_unknown_formats": True,
+            "formats": {name: partial(_conforms, format_checker, name) for name in names if name in known},
+        }
+        unknown = [name for name in names if name not in known]
+        if unknown:  # jsonschema-rs would check the formats it knows itself; jsonschema ignores them
+            return None
+    try:
+        return jsonschema_rs.validator_for(schema, offline=True, **options)
+    except Exception:  # pragma: no cover - a schema it cannot compile offline
+        return None
+
+
+def _conforms(format_checker: Any, name: str, value: Any) -> bool:
+    return bool(format_checker.conforms(value, name))
+
+
+def _format_names(schema: Any) -> set[str]:
+    """Every value of a `format` keyword in `schema` (and, harmlessly, of a property so named)."""
+    names: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                names.add(node["format"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
+
+
 # ---------------------------------------------------------------- the per-schema meta-check
 
 
@@ -295,7 +376,8 @@ def _build_metaschema_validator(cls: Any) -> Any:
     if fast_class is validator_class:
         return None  # pragma: no cover
     without_dialect = {key: value for key, value in meta.items() if key != "$schema"}
-    return fast_class(without_dialect, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
+    validator = fast_class(without_dialect, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
+    return prechecked(validator, meta, cls.FORMAT_CHECKER)
 
 
 def _check(validator: Any, schema: Any) -> None:

@@ -340,3 +340,103 @@ def test_a_validator_made_for_a_subschema_is_made_once() -> None:
     for instance in ({"a": 1, "b": "no", "c": 0}, {"a": "ok", "b": 3}, {"b": {"y": 1}}, [], {"b": {"x": 1}}):
         for _ in range(2):  # the second time every validator comes from the memo
             assert errors(fast, instance) == errors(Draft4Validator(schema), instance)
+
+
+# ---------------------------------------------------------------- the jsonschema-rs pre-check
+
+
+class CountingValidator:
+    """A jsonschema-like validator that counts its runs."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors, self.runs, self.schema = errors, 0, {"marker": True}
+
+    def iter_errors(self, instance: Any) -> Iterator[str]:
+        self.runs += 1
+        yield from self.errors
+
+
+class Compiled:
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
+    def is_valid(self, instance: Any) -> bool:
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return bool(self.answer)
+
+
+def test_the_precheck_skips_jsonschema_only_when_jsonschema_rs_says_valid() -> None:
+    from govern.load.openapi_speed import Prechecked
+
+    inner = CountingValidator(["boom"])
+    assert list(Prechecked(inner, Compiled(True)).iter_errors({})) == [] and inner.runs == 0
+    assert list(Prechecked(inner, Compiled(False)).iter_errors({})) == ["boom"] and inner.runs == 1
+    # a value jsonschema-rs cannot take (non-string keys from YAML): jsonschema decides
+    assert list(Prechecked(inner, Compiled(ValueError("Dict key must be str"))).iter_errors({1: 2})) == ["boom"]
+    assert Prechecked(inner, Compiled(True)).schema == {"marker": True}  # everything else is the validator's
+
+
+def test_the_official_schema_validator_is_jsonschema_whatever_the_library_would_pick() -> None:
+    from jsonschema.validators import Draft4Validator, Draft202012Validator
+
+    from govern.load.openapi_speed import Prechecked
+
+    assert isinstance(_tracking_validator(0, False).schema_validator, Draft4Validator)
+    assert isinstance(_tracking_validator(1, False).schema_validator, Draft202012Validator)
+    fast = _tracking_validator(0, True).schema_validator
+    assert isinstance(fast, Prechecked)  # in front of jsonschema's Draft 4 validator, extended
+    assert type(fast.validator).META_SCHEMA == Draft4Validator.META_SCHEMA
+
+
+def test_the_precheck_never_fetches_a_remote_ref() -> None:
+    from govern.load.openapi_speed import compiled_schema
+
+    assert compiled_schema({"$ref": "https://example.invalid/schema.json"}) is None
+    assert compiled_schema({"type": "object"}) is not None
+
+
+def test_formats_of_the_meta_check_are_checked_by_python() -> None:
+    """`"format": "regex"` is Python's `re`: a named group in ECMA-262 syntax is not a Python
+    regular expression, so the meta-check must still reject it."""
+    from jsonschema import FormatChecker
+
+    from govern.load.openapi_speed import compiled_schema
+
+    compiled = compiled_schema({"properties": {"pattern": {"type": "string", "format": "regex"}}}, FormatChecker())
+    assert compiled.is_valid({"pattern": "(?P<n>a)"}) and not compiled.is_valid({"pattern": "(?<n>a)"})
+    # a format jsonschema's checker does not know is left to jsonschema (which ignores it)
+    assert compiled_schema({"format": "no-such-format"}, FormatChecker()) is None
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("int-keys.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n"),
+        ("regex.json", None),
+        ("float-length.json", None),
+        ("newline-code.json", None),
+    ],
+)
+def test_where_jsonschema_rs_is_stricter_jsonschema_answers(tmp_path: Path, name: str, text: str | None) -> None:
+    """Values on which jsonschema-rs and jsonschema disagree: jsonschema's answer is reported."""
+    schemas = {
+        "regex.json": {"R": {"type": "string", "pattern": "(?<n>a)"}},
+        "float-length.json": {"F": {"type": "string", "maxLength": 5.0}},
+        "newline-code.json": {},
+    }
+    if text is None:
+        responses = {"200\n" if name == "newline-code.json" else "200": {"description": "ok"}}
+        data = {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": responses}}},
+            "components": {"schemas": schemas[name]},
+        }
+        path = write(tmp_path, name, data)
+    else:
+        path = str(tmp_path / name)
+        Path(path).write_text(text)
+    assert problems(path, fast=True) == problems(path, fast=False)
+    if name in ("regex.json", "float-length.json"):
+        assert problems(path, fast=True), "jsonschema finds these invalid"
