@@ -154,6 +154,9 @@ def _parse_json(path: str, text: str, limits: Limits) -> Document:
     gc.disable()  # every object built is alive at the end; collections while building are wasted
     try:
         data = json.loads(text, object_pairs_hook=_reject_duplicates)
+        if data is None:
+            raise InputError(path, "empty document")
+        check_depth(path, data, limits.max_depth)  # allocates only its stack: no collections either
     except json.JSONDecodeError as exc:
         raise InputError(path, f"invalid JSON: {exc.msg}", line=exc.lineno, col=exc.colno) from None
     except _DuplicateKey as exc:
@@ -163,9 +166,6 @@ def _parse_json(path: str, text: str, limits: Limits) -> Document:
     finally:
         if enabled:
             gc.enable()
-    if data is None:
-        raise InputError(path, "empty document")
-    check_depth(path, data, limits.max_depth)
     return Document(path, data, SourceMap(path, resolver=lambda: JsonPositions(text, data)))
 
 

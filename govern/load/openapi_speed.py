@@ -274,38 +274,45 @@ class Prechecked:
 
 def prechecked(validator: Any, schema: Any, format_checker: Any = None) -> Any:
     """`validator` behind a jsonschema-rs pre-check of `schema`, or `validator` itself when
-    jsonschema-rs is missing or cannot compile the schema.
-
-    The pre-check never fetches a `$ref` (offline). Without a `format_checker` it checks no
-    formats, as the library's official-schema validator; with one, each format `schema` names is
-    checked by that checker's own Python function (so `"format": "regex"` means Python's `re`,
-    not jsonschema-rs's ECMA-262 dialect), and a format it names that the checker does not
-    know is not checked, as in jsonschema."""
+    jsonschema-rs is missing or cannot compile the schema (see `compiled_schema`)."""
     compiled = compiled_schema(schema, format_checker)
     return validator if compiled is None else Prechecked(validator, compiled)
 
 
-def compiled_schema(schema: Any, format_checker: Any = None) -> Any:
+def compiled_schema(schema: Any, format_checker: Any = None, resources: Any = ()) -> Any:
+    """`schema` compiled by jsonschema-rs to answer as jsonschema would, or None.
+
+    It never fetches a `$ref` (offline): `resources` ((uri, contents) pairs) are the only other
+    documents it may read. Without a `format_checker` no format is checked, as the library's
+    official-schema validator checks none. With one, every format `schema` or `resources` name
+    is checked by that checker's own Python function (so `"format": "regex"` means Python's
+    `re`, not jsonschema-rs's ECMA-262 dialect), and a format the checker does not know passes,
+    as jsonschema lets it."""
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - an install without the optional speed-up
         return None
+    resources = list(resources)
     options: dict[str, Any] = {"validate_formats": False}
     if format_checker is not None:
-        names = _format_names(schema)
         known = getattr(format_checker, "checkers", {})
+        names = _format_names([schema] + [contents for _, contents in resources])
         options = {
             "validate_formats": True,
-            "ignore_unknown_formats": True,
-            "formats": {name: partial(_conforms, format_checker, name) for name in names if name in known},
+            "formats": {
+                name: partial(_conforms, format_checker, name) if name in known else _anything for name in names
+            },
         }
-        unknown = [name for name in names if name not in known]
-        if unknown:  # jsonschema-rs would check the formats it knows itself; jsonschema ignores them
-            return None
     try:
+        if resources:
+            options["registry"] = jsonschema_rs.Registry(resources)
         return jsonschema_rs.validator_for(schema, offline=True, **options)
     except Exception:  # pragma: no cover - a schema it cannot compile offline
         return None
+
+
+def _anything(value: Any) -> bool:
+    return True
 
 
 def _conforms(format_checker: Any, name: str, value: Any) -> bool:
@@ -313,7 +320,8 @@ def _conforms(format_checker: Any, name: str, value: Any) -> bool:
 
 
 def _format_names(schema: Any) -> set[str]:
-    """Every value of a `format` keyword in `schema` (and, harmlessly, of a property so named)."""
+    """Every value of a `format` keyword in `schema` (and, harmlessly, of a property so named:
+    it only gets a checker that is never asked)."""
     names: set[str] = set()
     stack = [schema]
     while stack:
@@ -331,23 +339,65 @@ def _format_names(schema: Any) -> set[str]:
 
 
 def fast_schema_checker(checker: Any) -> Any:
-    """The library's meta-check of one schema (openapi-schema-validator's `check_openapi_schema`
-    bound to a validator class) with one metaschema validator, built once, on a
-    remembering-`$ref` class; any other checker (e.g. 3.1's, with its dynamic references) as is.
+    """The library's meta-check of one schema, made faster; any other checker as is.
 
-    That validator checks against a copy of the metaschema without its top-level `$schema`:
-    jsonschema picks the class that validates a `$ref`'d schema by its `$schema`, so at every
-    `{"$ref": "#"}` it would go back to the plain class, which is the class the copy is
-    validated with anyway (the class the `$schema` names, extended). The first error is raised
-    as a SchemaError, as `check_openapi_schema` does."""
+    - OpenAPI 3.0 (openapi-schema-validator's `check_openapi_schema` bound to a validator
+      class): one metaschema validator, built once, on a remembering-`$ref` class, behind a
+      jsonschema-rs pre-check. That validator checks against a copy of the metaschema without
+      its top-level `$schema`: jsonschema picks the class that validates a `$ref`'d schema by
+      its `$schema`, so at every `{"$ref": "#"}` it would go back to the plain class, which is
+      the class the copy is validated with anyway (the class the `$schema` names, extended).
+      The first error is raised as a SchemaError, as `check_openapi_schema` does.
+    - OpenAPI 3.1/3.2 (the same function, given the dialect's format checker, for a dialect
+      with dynamic references): jsonschema-rs pre-checks the schema against the same
+      metaschema and the library's registry of dialect documents; the library's own check runs
+      whenever it does not answer "valid"."""
     try:
         from openapi_schema_validator.validators import check_openapi_schema
     except ImportError:  # pragma: no cover - other openapi-schema-validator layouts
         return checker
-    if getattr(checker, "__func__", None) is not check_openapi_schema:
-        return checker
-    validator = _metaschema_validator(checker.__self__)
-    return checker if validator is None else partial(_check, validator)
+    if getattr(checker, "__func__", None) is check_openapi_schema:
+        validator = _metaschema_validator(checker.__self__)
+        return checker if validator is None else partial(_check, validator)
+    if (
+        isinstance(checker, partial)
+        and getattr(checker.func, "__func__", None) is check_openapi_schema
+        and not checker.args
+        and set(checker.keywords) == {"format_checker"}
+    ):
+        compiled = _dialect_precheck(checker.func.__self__, checker.keywords["format_checker"])
+        return checker if compiled is None else partial(_precheck_then, compiled, checker)
+    return checker
+
+
+_DIALECT_PRECHECKS: dict[tuple[type, int], tuple[Any, Any]] = {}
+
+
+def _dialect_precheck(cls: Any, format_checker: Any) -> Any:
+    """jsonschema-rs compiled for `cls.META_SCHEMA` with the library's registry and
+    `format_checker` (built once per class and checker), or None."""
+    key = (cls, id(format_checker))
+    hit = _DIALECT_PRECHECKS.get(key)
+    if hit is None or hit[0] is not format_checker:
+        try:
+            from openapi_schema_validator._specifications import REGISTRY
+        except ImportError:  # pragma: no cover
+            return None
+        meta = getattr(cls, "META_SCHEMA", None)
+        if not isinstance(meta, dict) or format_checker is None:
+            return None  # pragma: no cover - check_openapi_schema always gives one
+        resources = [(uri, REGISTRY.contents(uri)) for uri in REGISTRY]
+        hit = _DIALECT_PRECHECKS[key] = (format_checker, compiled_schema(meta, format_checker, resources))
+    return hit[1]
+
+
+def _precheck_then(compiled: Any, checker: Any, schema: Any) -> None:
+    try:
+        if compiled.is_valid(schema):
+            return
+    except Exception:  # e.g. a non-string key: the library's check decides
+        pass
+    checker(schema)
 
 
 _METASCHEMA_VALIDATORS: dict[type, Any] = {}
