@@ -46,10 +46,10 @@ def _sequential(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_same_findings_as_sequential(parallel: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     together, _, _ = diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1, V2]  # each side in a child while the parent diffs
+    assert parallel == [V2, V1]  # each side in a child while the parent diffs, the revision first
     _sequential(monkeypatch)
     alone, _, _ = diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1, V2]
+    assert parallel == [V2, V1]
     assert [f.to_dict() for f in together] == [f.to_dict() for f in alone] and together
 
 
@@ -80,8 +80,9 @@ def test_errors_are_the_sequential_ones(
     revision = _broken(tmp_path / "r", "openapi.yaml", V2, how) if broken in ("revision", "both") else V2
     with pytest.raises(InputError) as err_parallel:
         diff_specs(base, revision, DiffOptions())
-    # each side goes to a child once it is read; a side that cannot be read stops the run
-    expected = {"parse": [] if broken != "revision" else [base], "spec": [base, revision]}
+    # each side goes to a child once it is read, the revision first; a base that cannot be read
+    # stops the run; a revision that cannot be read has the base read and checked here first
+    expected = {"parse": [revision] if broken == "base" else [], "spec": [revision, base]}
     assert parallel == expected[how]
     _sequential(monkeypatch)
     with pytest.raises(InputError) as err_sequential:
@@ -97,15 +98,39 @@ def test_an_invalid_base_is_reported_before_an_unreadable_revision(parallel: lis
     with pytest.raises(InputError) as err:
         diff_specs(base, revision, DiffOptions())
     assert err.value.file == base and "termsOfService" in err.value.one_line()
+    with pytest.raises(InputError) as err:  # a valid base: the revision's own error
+        diff_specs(V1, revision, DiffOptions())
+    assert err.value.file == revision and "duplicate key" in err.value.one_line()
+
+
+def test_an_unreadable_base_stops_the_revisions_child(parallel: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = run._validate_in_child
+    stopped: list[str] = []
+
+    def recording(contract):  # type: ignore[no-untyped-def]
+        wait = real(contract)
+
+        def recorded(kill: bool = False) -> bool:
+            stopped.append(f"{contract.path} kill={kill}")
+            return wait(kill)
+
+        return recorded
+
+    monkeypatch.setattr(run, "_validate_in_child", recording)
+    base = _broken(tmp_path / "b", "openapi.yaml", V1, "parse")
+    with pytest.raises(InputError) as err:
+        diff_specs(base, V2, DiffOptions())
+    assert err.value.file == base and "duplicate key" in err.value.one_line()
+    assert stopped == [f"{V2} kill=True"]  # waited for once, stopped
 
 
 def test_sides_validated_before_are_not_validated_again(parallel: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("GOVERN_NO_CACHE")
     monkeypatch.setenv("GOVERN_CACHE_DIR", str(tmp_path / "cache"))
     diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1, V2]  # the children remember their verdicts
+    assert parallel == [V2, V1]  # the children remember their verdicts
     diff_specs(V1, V2, DiffOptions())
-    assert parallel == [V1, V2]  # nothing left to check
+    assert parallel == [V2, V1]  # nothing left to check
 
 
 def test_only_the_side_not_validated_before_goes_to_a_child(
@@ -201,4 +226,4 @@ def test_reports_are_written_only_once_both_sides_passed(
     assert "termsOfService" in capsys.readouterr().err and not (tmp_path / "bad.json").exists()
     assert run_diff(V1, V2, tmp_path / "good.json") == 1  # breaking changes, reported
     assert '"findings"' in (tmp_path / "good.json").read_text()
-    assert parallel == [V1, revision, V1, V2]
+    assert parallel == [revision, V1, V2, V1]
