@@ -75,6 +75,20 @@ def _accessor_class() -> type | None:
         def __init__(self, schema: Any, resolver: Any) -> None:
             super().__init__(schema, resolver, resolved_cache_maxsize=0)
             self._resolved: dict[tuple[Hashable, ...], Any] = {}
+            self._refs: dict[tuple[int, str], tuple[Any, Any]] = {}  # (resolver, ref) -> Resolved
+
+        def _resolve(self, node: Any, resolver: Any) -> Any:
+            """`SchemaNode._resolve_node`, remembering where each (immutable) resolver's lookup of
+            each `$ref` ends up: one lookup per ref instead of one per path through it."""
+            if type(node) is dict:
+                ref = node.get("$ref")
+                if type(ref) is str:
+                    key = (id(resolver), ref)
+                    hit = self._refs.get(key)
+                    if hit is None or hit[0] is not resolver:  # kept alive with it: its id is its own
+                        hit = self._refs[key] = (resolver, resolve_node(node, resolver))
+                    return hit[1]
+            return resolve_node(node, resolver)
 
         @classmethod
         def _get_subnode(cls, node: Any, part: Any) -> Any:
@@ -86,6 +100,17 @@ def _accessor_class() -> type | None:
                 except (KeyError, IndexError, TypeError) as exc:
                     raise KeyError(part) from exc
             return super()._get_subnode(node, part)
+
+        def contains(self, parts: Sequence[Any], key: Any) -> bool:
+            # The library's version for a plain dict (every `"allOf" in schema` of the keyword
+            # walk), in one call instead of three.
+            try:
+                node = self.get_resolved(parts).contents
+            except (KeyError, IndexError, TypeError):
+                return False
+            if type(node) is dict:
+                return key in node
+            return super().contains(parts, key)
 
         def get_resolved(self, parts: Sequence[Any]) -> Any:
             key = parts if type(parts) is tuple else tuple(parts)
@@ -103,7 +128,7 @@ def _accessor_class() -> type | None:
             current = self._resolved[key[:depth]] if depth else self.get_resolved(())
             for index in range(depth, len(key)):
                 node = self._get_subnode(current.contents, key[index])
-                current = resolve_node(node, current.resolver)
+                current = self._resolve(node, current.resolver)
                 self._resolved[key[: index + 1]] = current
             return current
 
