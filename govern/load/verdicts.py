@@ -28,7 +28,9 @@ from collections.abc import Iterable
 from functools import cache
 
 FORMAT = "1"
-_LIBRARIES = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema-path", "jsonschema", "referencing")
+_LIBRARIES = (
+    "openapi-spec-validator", "openapi-schema-validator", "jsonschema-path", "jsonschema", "referencing", "jsonschema-rs",
+)
 
 
 def cache_dir() -> str | None:
