@@ -289,7 +289,7 @@ class Prechecked:
         try:
             if self.compiled.is_valid(instance):
                 return iter(())
-        except Exception:  # e.g. a non-string key from YAML: jsonschema decides
+        except Exception:  # noqa: BLE001,S110 - e.g. a non-string key from YAML: jsonschema decides
             pass
         return iter(self.validator.iter_errors(instance))
 
@@ -332,7 +332,7 @@ def compiled_schema(schema: Any, format_checker: Any = None, resources: Any = ()
         if resources:
             options["registry"] = jsonschema_rs.Registry(resources)
         return jsonschema_rs.validator_for(schema, offline=True, **options)
-    except Exception:  # pragma: no cover - a schema it cannot compile offline
+    except Exception:  # noqa: BLE001 # pragma: no cover - a schema it cannot compile offline
         return None
 
 
@@ -390,7 +390,8 @@ def fast_schema_checker(checker: Any) -> Any:
         and not checker.args
         and set(checker.keywords) == {"format_checker"}
     ):
-        compiled = _dialect_precheck(checker.func.__self__, checker.keywords["format_checker"])
+        bound: Any = checker.func
+        compiled = _dialect_precheck(bound.__self__, checker.keywords["format_checker"])
         return checker if compiled is None else partial(_precheck_then, compiled, checker)
     return checker
 
@@ -420,7 +421,7 @@ def _precheck_then(compiled: Any, checker: Any, schema: Any) -> None:
     try:
         if compiled.is_valid(schema):
             return
-    except Exception:  # e.g. a non-string key: the library's check decides
+    except Exception:  # noqa: BLE001,S110 - e.g. a non-string key: the library's check decides
         pass
     checker(schema)
 
@@ -435,7 +436,12 @@ def _metaschema_validator(cls: type) -> Any:
 
 
 def _build_metaschema_validator(cls: Any) -> Any:
-    from jsonschema.validators import Draft4Validator, Draft6Validator, Draft7Validator, validator_for
+    from jsonschema.validators import (
+        Draft4Validator,
+        Draft6Validator,
+        Draft7Validator,
+        validator_for,
+    )
 
     try:
         from openapi_schema_validator._specifications import REGISTRY

@@ -13,6 +13,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govern.errors import InputError
 from govern.load import RefResolver, load_contract
@@ -20,8 +22,18 @@ from govern.load import openapi as openapi_module
 from govern.load.detect import detect_kind
 from govern.load.files import load_document
 from govern.load.model import Limits
-from govern.load.openapi import _Handlers, _tracking_validator, load_openapi, validate_openapi
-from govern.load.openapi_speed import IdList, fast_path, fast_schema_validator, memo_ref_class
+from govern.load.openapi import (
+    _Handlers,
+    _tracking_validator,
+    load_openapi,
+    validate_openapi,
+)
+from govern.load.openapi_speed import (
+    IdList,
+    fast_path,
+    fast_schema_validator,
+    memo_ref_class,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases"
@@ -445,3 +457,66 @@ def test_where_jsonschema_rs_is_stricter_jsonschema_answers(tmp_path: Path, name
     assert problems(path, fast=True) == problems(path, fast=False)
     if name in ("regex.json", "float-length.json"):
         assert problems(path, fast=True), "jsonschema finds these invalid"
+
+
+# Schema objects as users write them, right and wrong: keywords with values of the right kind,
+# of the wrong kind, regexes Python and ECMA-262 disagree on, nested schemas.
+_ANY_VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.floats(-2, 2, allow_nan=False), st.sampled_from(["", "x", "string"])
+)
+_PATTERNS = st.sampled_from(["^a$", "(?<n>a)", "(?P<n>a)", "[", "a{2,1}", "\\d+", "^x-", "(?i)a", "\\p{L}"])
+_TYPES = st.sampled_from(["string", "integer", "number", "object", "array", "boolean", "null", "strin", 5])
+
+
+def _schemas() -> Any:
+    def extend(inner: Any) -> Any:
+        keyword_values = {
+            "type": st.one_of(_TYPES, st.lists(_TYPES, max_size=3)),
+            "properties": st.dictionaries(st.sampled_from(["a", "b", "$ref"]), inner, max_size=2),
+            "items": st.one_of(inner, st.lists(inner, max_size=2)),
+            "allOf": st.lists(inner, max_size=2),
+            "oneOf": st.lists(inner, max_size=2),
+            "not": inner,
+            "additionalProperties": st.one_of(st.booleans(), inner),
+            "required": st.one_of(st.lists(st.sampled_from(["a", "b", "c"]), max_size=3), _ANY_VALUE),
+            "enum": st.one_of(st.lists(_ANY_VALUE, max_size=3), _ANY_VALUE),
+            "pattern": st.one_of(_PATTERNS, _ANY_VALUE),
+            "minimum": _ANY_VALUE,
+            "maxLength": st.one_of(st.integers(-1, 3), st.just(2.0), _ANY_VALUE),
+            "format": st.one_of(st.sampled_from(["int32", "date-time", "regex", "uuid"]), _ANY_VALUE),
+            "nullable": _ANY_VALUE,
+            "default": _ANY_VALUE,
+            "discriminator": st.one_of(st.fixed_dictionaries({"propertyName": st.sampled_from(["a", 5])}), _ANY_VALUE),
+            "$ref": st.sampled_from(["#/components/schemas/A", 5]),
+            "readOnly": _ANY_VALUE,
+            "x-extra": _ANY_VALUE,
+        }
+        return st.dictionaries(st.sampled_from(sorted(keyword_values)), st.none(), max_size=4).flatmap(
+            lambda keys: st.fixed_dictionaries({key: keyword_values[key] for key in keys})
+        )
+
+    return st.recursive(st.fixed_dictionaries({}), extend, max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(schema=_schemas())
+def test_the_fast_meta_checks_answer_as_the_library_on_generated_schemas(schema: dict[str, Any]) -> None:
+    """Both dialects: the fast check (jsonschema-rs first, then jsonschema) raises exactly what
+    the library's own check raises, on valid and invalid schema objects alike."""
+    from functools import partial
+
+    from jsonschema.exceptions import SchemaError
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    from govern.load.openapi_speed import fast_schema_checker
+
+    def outcome(check: Any) -> Any:
+        try:
+            check(schema)
+        except SchemaError as error:
+            return error.message, list(error.path), list(error.schema_path), error.validator
+        return None
+
+    assert outcome(fast_schema_checker(OAS30Validator.check_schema)) == outcome(OAS30Validator.check_schema)
+    dynamic = partial(OAS31Validator.check_schema, format_checker=OAS31Validator.FORMAT_CHECKER)
+    assert outcome(fast_schema_checker(dynamic)) == outcome(dynamic)
