@@ -286,15 +286,21 @@ class Prechecked:
         self.compiled = compiled
 
     def iter_errors(self, instance: Any) -> Iterator[Any]:
-        try:
-            if self.compiled.is_valid(instance):
-                return iter(())
-        except Exception:  # noqa: BLE001,S110 - e.g. a non-string key from YAML: jsonschema decides
-            pass
+        if _compiled_says_valid(self.compiled, instance):
+            return iter(())
         return iter(self.validator.iter_errors(instance))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.validator, name)
+
+
+def _compiled_says_valid(compiled: Any, instance: Any) -> bool:
+    """jsonschema-rs's "valid"; False for "invalid" and whenever it cannot answer (e.g. a
+    non-string key from YAML), so that the Python check decides."""
+    try:
+        return bool(compiled.is_valid(instance))
+    except Exception:  # noqa: BLE001 - any failure: the Python check decides
+        return False
 
 
 def prechecked(validator: Any, schema: Any, format_checker: Any = None) -> Any:
@@ -396,34 +402,23 @@ def fast_schema_checker(checker: Any) -> Any:
     return checker
 
 
-_DIALECT_PRECHECKS: dict[tuple[type, int], tuple[Any, Any]] = {}
-
-
+@cache
 def _dialect_precheck(cls: Any, format_checker: Any) -> Any:
     """jsonschema-rs compiled for `cls.META_SCHEMA` with the library's registry and
     `format_checker` (built once per class and checker), or None."""
-    key = (cls, id(format_checker))
-    hit = _DIALECT_PRECHECKS.get(key)
-    if hit is None or hit[0] is not format_checker:
-        try:
-            from openapi_schema_validator._specifications import REGISTRY
-        except ImportError:  # pragma: no cover
-            return None
-        meta = getattr(cls, "META_SCHEMA", None)
-        if not isinstance(meta, dict) or format_checker is None:
-            return None  # pragma: no cover - check_openapi_schema always gives one
-        resources = [(uri, REGISTRY.contents(uri)) for uri in REGISTRY]
-        hit = _DIALECT_PRECHECKS[key] = (format_checker, compiled_schema(meta, format_checker, resources))
-    return hit[1]
+    try:
+        from openapi_schema_validator._specifications import REGISTRY
+    except ImportError:  # pragma: no cover
+        return None
+    meta = getattr(cls, "META_SCHEMA", None)
+    if not isinstance(meta, dict) or format_checker is None:
+        return None  # pragma: no cover - check_openapi_schema always gives one
+    return compiled_schema(meta, format_checker, [(uri, REGISTRY.contents(uri)) for uri in REGISTRY])
 
 
 def _precheck_then(compiled: Any, checker: Any, schema: Any) -> None:
-    try:
-        if compiled.is_valid(schema):
-            return
-    except Exception:  # noqa: BLE001,S110 - e.g. a non-string key: the library's check decides
-        pass
-    checker(schema)
+    if not _compiled_says_valid(compiled, schema):
+        checker(schema)
 
 
 _METASCHEMA_VALIDATORS: dict[type, Any] = {}
